@@ -1,0 +1,162 @@
+import {
+  EventStoreDBClient,
+  NO_STREAM,
+  START,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+} from '@eventstore/db-client';
+import {
+  Command,
+  Decider,
+  DecisionContext,
+  DomainError,
+  DomainEvent,
+  isDomainError,
+  RevisionConflict,
+} from '@libs/domain';
+import { AggregateCache } from './aggregate-cache';
+import { CURRENT_SCHEMA_VERSION, EventMetadata, toEventData } from './envelope';
+import { KeyedMutex } from './keyed-mutex';
+import type { AllPosition } from './positions';
+
+/** The request context a command carries into its events' metadata (DESIGN.md §3). */
+export type CommandMetadata = Omit<EventMetadata, 'occurredAt' | 'schemaVersion' | 'actor'>;
+
+export interface HandleCommandOptions {
+  /**
+   * The revision the client pinned with `If-Match`. A conflict then surfaces as `RevisionConflict` (412)
+   * instead of being retried: the client asked not to overwrite what it has not seen.
+   */
+  expectedRevision?: bigint | 'no_stream';
+  /** Attempts on a version conflict when nothing is pinned. */
+  maxAttempts?: number;
+}
+
+export interface CommandOutcome<State, E extends DomainEvent> {
+  /** Events appended by this command (empty when the decision was "nothing to change"). */
+  events: readonly E[];
+  /** The state after the command. */
+  state: State;
+  /** The stream's revision after the command; `undefined` while the stream does not exist. */
+  revision: bigint | undefined;
+  /**
+   * The append's `$all` position (for a multi-event append, the one position the server answers with,
+   * eventstoredb-protocol.md §3.2); absent when nothing was appended. Read-your-writes waits on the stream's
+   * revision instead, which is exact however many events were appended.
+   */
+  position?: AllPosition;
+}
+
+/** Stream read while folding; a stream that does not exist yet is simply empty. */
+async function readFrom<State, E extends DomainEvent>(
+  client: EventStoreDBClient,
+  stream: string,
+  decider: Pick<Decider<State, never, E>, 'evolve'>,
+  from: { state: State; revision: bigint | undefined },
+): Promise<{ state: State; revision: bigint | undefined }> {
+  let { state, revision } = from;
+  try {
+    const events = client.readStream(stream, { fromRevision: revision === undefined ? START : revision + 1n });
+    for await (const { event } of events) {
+      if (!event || !event.isJson) continue;
+      state = decider.evolve(state, { type: event.type, data: event.data } as unknown as E);
+      revision = event.revision;
+    }
+  } catch (error) {
+    if (!(error instanceof StreamNotFoundError)) throw error;
+  }
+  return { state, revision };
+}
+
+/**
+ * The one generic command handler (STYLE.md, after emmett's handleCommand): read and fold, decide,
+ * append with the loaded revision as the expected revision, and on a version conflict start over a
+ * bounded number of times, unless the caller pinned a revision. Folded states are cached, so a process
+ * that wrote an aggregate last decides on it without reading it again (one round trip per command).
+ */
+export class AggregateCommandHandler {
+  private readonly mutex = new KeyedMutex();
+
+  constructor(
+    private readonly client: EventStoreDBClient,
+    private readonly cache: AggregateCache = new AggregateCache(),
+  ) {}
+
+  /** The aggregate's current state, without deciding anything. */
+  async load<State, E extends DomainEvent>(stream: string, decider: Pick<Decider<State, never, E>, 'initialState' | 'evolve'>): Promise<State> {
+    const cached = this.cache.get<State>(stream) ?? { state: decider.initialState, revision: undefined };
+    const loaded = await readFrom(this.client, stream, decider, cached);
+    this.cache.set(stream, loaded);
+    return loaded.state;
+  }
+
+  handle<State, C extends Command, E extends DomainEvent>(
+    stream: string,
+    decider: Decider<State, C, E>,
+    command: C,
+    context: DecisionContext & { metadata?: CommandMetadata },
+    options: HandleCommandOptions = {},
+  ): Promise<CommandOutcome<State, E> | DomainError> {
+    return this.mutex.run(stream, () => this.decideAndAppend(stream, decider, command, context, options));
+  }
+
+  private async decideAndAppend<State, C extends Command, E extends DomainEvent>(
+    stream: string,
+    decider: Decider<State, C, E>,
+    command: C,
+    context: DecisionContext & { metadata?: CommandMetadata },
+    options: HandleCommandOptions,
+  ): Promise<CommandOutcome<State, E> | DomainError> {
+    const pinned = options.expectedRevision;
+    const maxAttempts = pinned === undefined ? (options.maxAttempts ?? 8) : 1;
+
+    for (let attempt = 1; ; attempt++) {
+      // First attempt without a pin: assume what this process last saw (or, knowing nothing, that the stream
+      // is new) instead of reading. An assumption is only ever appended with its own expected revision, so a
+      // stale one fails the append and the next attempt reads; refusals and no-ops are confirmed by a read.
+      const assumed = attempt === 1 && pinned === undefined;
+      const cached = this.cache.get<State>(stream) ?? { state: decider.initialState, revision: undefined };
+      let { state, revision } = assumed ? cached : await readFrom(this.client, stream, decider, cached);
+      let decision = decider.decide(command, state, context);
+      if (assumed && (isDomainError(decision) || decision.length === 0)) {
+        ({ state, revision } = await readFrom(this.client, stream, decider, cached));
+        decision = decider.decide(command, state, context);
+      }
+      this.cache.set(stream, { state, revision });
+
+      if (pinned !== undefined && (pinned === 'no_stream' ? revision !== undefined : revision !== pinned)) {
+        return new RevisionConflict(pinned === 'no_stream' ? -1n : pinned, revision ?? 'no_stream');
+      }
+      if (isDomainError(decision)) return decision;
+      if (decision.length === 0) return { events: [], state, revision };
+
+      const metadata: EventMetadata = {
+        ...context.metadata,
+        actor: context.actor,
+        occurredAt: context.now.toISOString(),
+        schemaVersion: CURRENT_SCHEMA_VERSION,
+      };
+      try {
+        const result = await this.client.appendToStream(
+          stream,
+          decision.map((event) => toEventData(event, metadata)),
+          { expectedRevision: revision === undefined ? NO_STREAM : revision },
+        );
+        const next = decision.reduce(decider.evolve, state);
+        this.cache.set(stream, { state: next, revision: result.nextExpectedRevision });
+        return { events: decision, state: next, revision: result.nextExpectedRevision, position: result.position };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+        this.cache.delete(stream);
+        if (pinned !== undefined) {
+          const actual = typeof error.actualVersion === 'bigint' ? error.actualVersion : 'no_stream';
+          return new RevisionConflict(pinned === 'no_stream' ? -1n : pinned, actual);
+        }
+        if (attempt >= maxAttempts) throw error;
+        // Jittered back-off so writers contending for one stream do not collide again in lock-step.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      }
+    }
+  }
+
+}
