@@ -1,0 +1,287 @@
+import { DomainEvent, SERVICE_DEFAULTS } from '@libs/domain';
+import type { RecordedEnvelope } from '@libs/eventstore';
+import {
+  crossIndexes,
+  DeployDoc,
+  gridIndexes,
+  ReadModelKeys,
+  ReadModelOp,
+  ReadModelReader,
+  ServiceDoc,
+  StackDeployDoc,
+  stackIndexes,
+} from '@libs/read-model';
+import { servicesProjection } from './services.projection';
+import { stacksProjection } from './stacks.projection';
+
+/** The read models in memory: just enough of Redis for projections to read what they wrote. */
+class MemoryReadModels {
+  readonly keys = new ReadModelKeys('test:', 1);
+  readonly strings = new Map<string, string>();
+  readonly sets = new Map<string, Map<string, number>>();
+  private position = 0;
+
+  readonly reader = {
+    keys: this.keys,
+    doc: async (type: string, id: string) => {
+      const raw = this.strings.get(this.keys.doc(type, id));
+      return raw === undefined ? undefined : JSON.parse(raw);
+    },
+    ids: async (index: string) =>
+      [...(this.sets.get(this.keys.index(index)) ?? new Map()).entries()]
+        .sort(([a, x], [b, y]) => x - y || a.localeCompare(b))
+        .map(([member]) => member),
+  } as unknown as ReadModelReader;
+
+  async append(stream: string, event: DomainEvent, at = '2026-11-22T12:00:00.000Z'): Promise<void> {
+    this.position += 1;
+    const envelope: RecordedEnvelope = {
+      id: `e${this.position}`,
+      streamName: stream,
+      revision: 0n,
+      position: { commit: BigInt(this.position), prepare: BigInt(this.position) },
+      created: new Date(at),
+      event,
+      metadata: { actor: { kind: 'system', component: 'test' }, occurredAt: at, schemaVersion: 1 },
+    };
+    for (const projection of [stacksProjection, servicesProjection])
+      this.apply(await projection.project(envelope, this.reader));
+  }
+
+  doc<T>(type: string, id: string): T | undefined {
+    const raw = this.strings.get(this.keys.doc(type, id));
+    return raw === undefined ? undefined : (JSON.parse(raw) as T);
+  }
+
+  members(index: string): string[] {
+    return [...(this.sets.get(this.keys.index(index))?.keys() ?? [])].sort();
+  }
+
+  private apply(ops: readonly ReadModelOp[]): void {
+    for (const op of ops) {
+      if (op.op === 'set') this.strings.set(op.key, op.value);
+      else if (op.op === 'del') {
+        this.strings.delete(op.key);
+        this.sets.delete(op.key);
+      } else if (op.op === 'zadd') {
+        if (!this.sets.has(op.key)) this.sets.set(op.key, new Map());
+        this.sets.get(op.key)!.set(op.member, op.score);
+      } else if (op.op === 'zrem') this.sets.get(op.key)?.delete(op.member);
+      else throw new Error(`unexpected op ${op.op}`);
+    }
+  }
+}
+
+const definition = { ...SERVICE_DEFAULTS, image: 'app:1', stateful: false };
+const created = (name: string, extra: object = {}) => ({
+  type: 'ServiceCreated',
+  data: { grid: 'g', stack: 'web', name, ...definition, revision: 1, stack_revision: null, ...extra },
+});
+
+describe('services and stacks projections', () => {
+  it('keeps the service document and the indexes other features read', async () => {
+    const rm = new MemoryReadModels();
+    await rm.append('service-g/web/db', created('db'));
+    await rm.append(
+      'service-g/web/api',
+      created('api', {
+        secrets: [{ secret: 'PW', name: 'PASSWORD', type: 'env' }],
+        volumes: [{ bind_mount: null, volume: 'data', path: '/data', flags: '' }],
+        links: [{ name: 'web/db', alias: 'db' }],
+      }),
+    );
+    expect(rm.doc<ServiceDoc>('service', 'g/web/api')).toMatchObject({
+      id: 'g/web/api',
+      state: 'initialized',
+      revision: 1,
+      unfinished_deploys: [],
+    });
+    expect(rm.members(gridIndexes.services('g'))).toEqual(['g/web/api', 'g/web/db']);
+    expect(rm.members(crossIndexes.stackServices('g', 'web'))).toEqual(['g/web/api', 'g/web/db']);
+    expect(rm.members(crossIndexes.secretServices('g', 'PW'))).toEqual(['g/web/api']);
+    expect(rm.members(crossIndexes.volumeServices('g', 'data'))).toEqual(['g/web/api']);
+    expect(rm.members(crossIndexes.serviceLinkedFrom('g/web/db'))).toEqual(['g/web/api']);
+
+    // An update moves the references: the old secret and link are dropped, the new ones indexed.
+    await rm.append('service-g/web/api', {
+      type: 'ServiceUpdated',
+      data: {
+        changes: { secrets: [{ secret: 'TOKEN', name: 'TOKEN', type: 'env' }], links: [] },
+        revision: 2,
+      },
+    });
+    expect(rm.members(crossIndexes.secretServices('g', 'PW'))).toEqual([]);
+    expect(rm.members(crossIndexes.secretServices('g', 'TOKEN'))).toEqual(['g/web/api']);
+    expect(rm.members(crossIndexes.serviceLinkedFrom('g/web/db'))).toEqual([]);
+    expect(rm.members(crossIndexes.volumeServices('g', 'data'))).toEqual(['g/web/api']);
+    expect(rm.doc<ServiceDoc>('service', 'g/web/api')?.revision).toBe(2);
+
+    await rm.append('service-g/web/api', { type: 'ServiceEnvAdded', data: { env: 'A=1', revision: 3 } });
+    await rm.append('service-g/web/api', { type: 'ServiceStopped', data: {} });
+    expect(rm.doc<ServiceDoc>('service', 'g/web/api')).toMatchObject({
+      env: ['A=1'],
+      revision: 3,
+      state: 'stopped',
+    });
+  });
+
+  it('follows a deploy from its request through the reconciler progress events', async () => {
+    const rm = new MemoryReadModels();
+    await rm.append('service-g/web/api', created('api'));
+    await rm.append(
+      'service-g/web/api',
+      {
+        type: 'ServiceDeployRequested',
+        data: { deploy_id: 'd1', stack_deploy_id: null, force: false, revision: 1 },
+      },
+      '2026-11-22T12:01:00.000Z',
+    );
+    expect(rm.doc<DeployDoc>('deploy', 'd1')).toMatchObject({
+      state: 'created',
+      created_at: '2026-11-22T12:01:00.000Z',
+      service_id: 'g/web/api',
+      instance_deploys: [],
+    });
+    expect(rm.doc<ServiceDoc>('service', 'g/web/api')).toMatchObject({
+      state: 'running',
+      deploy_requested_at: '2026-11-22T12:01:00.000Z',
+      unfinished_deploys: ['d1'],
+    });
+    expect(rm.members(crossIndexes.serviceDeploys('g/web/api'))).toEqual(['d1']);
+
+    await rm.append('deploy-d1', { type: 'ServiceDeployQueued', data: {} }, '2026-11-22T12:01:01.000Z');
+    await rm.append('deploy-d1', { type: 'ServiceDeployStarted', data: {} }, '2026-11-22T12:01:02.000Z');
+    await rm.append('deploy-d1', {
+      type: 'InstanceDeployStarted',
+      data: { instance_number: 1, node: 'node-1', deploy_rev: '2026-11-22T12:01:02.000Z' },
+    });
+    await rm.append('deploy-d1', {
+      type: 'InstanceDeployFinished',
+      data: { instance_number: 1, state: 'error', error: 'image not found' },
+    });
+    expect(rm.doc<DeployDoc>('deploy', 'd1')).toMatchObject({
+      state: 'ongoing',
+      queued_at: '2026-11-22T12:01:01.000Z',
+      started_at: '2026-11-22T12:01:02.000Z',
+      instance_deploys: [{ instance_number: 1, node: 'node-1', state: 'error', error: 'image not found' }],
+    });
+    await rm.append(
+      'deploy-d1',
+      {
+        type: 'ServiceDeployFinished',
+        data: { state: 'error', reason: 'halting deploy of g/web/api, one or more instances failed' },
+      },
+      '2026-11-22T12:02:00.000Z',
+    );
+    expect(rm.doc<DeployDoc>('deploy', 'd1')).toMatchObject({
+      state: 'error',
+      finished_at: '2026-11-22T12:02:00.000Z',
+      reason: expect.stringContaining('halting'),
+    });
+    expect(rm.doc<ServiceDoc>('service', 'g/web/api')?.unfinished_deploys).toEqual([]);
+
+    await rm.append('service-g/web/api', {
+      type: 'ServiceDeployRequested',
+      data: { deploy_id: 'd2', stack_deploy_id: null, force: false, revision: 1 },
+    });
+    await rm.append('deploy-d2', {
+      type: 'ServiceDeployAborted',
+      data: { reason: 'service is not running' },
+    });
+    expect(rm.doc<DeployDoc>('deploy', 'd2')).toMatchObject({
+      state: 'error',
+      reason: 'service is not running',
+      started_at: null,
+    });
+  });
+
+  it('drops a removed service with its deploys and references', async () => {
+    const rm = new MemoryReadModels();
+    await rm.append(
+      'service-g/web/api',
+      created('api', { secrets: [{ secret: 'PW', name: 'PW', type: 'env' }] }),
+    );
+    await rm.append('service-g/web/api', {
+      type: 'ServiceDeployRequested',
+      data: { deploy_id: 'd1', stack_deploy_id: null, force: false, revision: 1 },
+    });
+    await rm.append('service-g/web/api', {
+      type: 'ServiceRemoved',
+      data: { grid: 'g', stack: 'web', name: 'api' },
+    });
+    expect(rm.doc('service', 'g/web/api')).toBeUndefined();
+    expect(rm.doc('deploy', 'd1')).toBeUndefined();
+    expect(rm.members(gridIndexes.services('g'))).toEqual([]);
+    expect(rm.members(crossIndexes.stackServices('g', 'web'))).toEqual([]);
+    expect(rm.members(crossIndexes.secretServices('g', 'PW'))).toEqual([]);
+    // Progress of a deploy whose service is gone changes nothing.
+    await rm.append('deploy-d1', { type: 'ServiceDeployStarted', data: {} });
+    expect(rm.doc('deploy', 'd1')).toBeUndefined();
+  });
+
+  it('keeps stacks with their latest revision, children, and stack deploys', async () => {
+    const rm = new MemoryReadModels();
+    const revision = {
+      stack: 'my/web',
+      version: '1',
+      source: 's',
+      registry: null,
+      expose: null,
+      variables: {},
+      metadata: {},
+      services: [],
+      volumes: [],
+    };
+    await rm.append('stack-g/base', {
+      type: 'StackCreated',
+      data: { grid: 'g', name: 'base', parent_name: null, labels: [], ...revision, revision: 1 },
+    });
+    await rm.append('stack-g/web', {
+      type: 'StackCreated',
+      data: { grid: 'g', name: 'web', parent_name: 'base', labels: ['a=1'], ...revision, revision: 1 },
+    });
+    expect(rm.members(gridIndexes.stacks('g'))).toEqual(['base', 'web']);
+    expect(rm.members(stackIndexes.children('g', 'base'))).toEqual(['web']);
+
+    await rm.append(
+      'stack-g/web',
+      { type: 'StackRevisionCreated', data: { ...revision, version: '2', revision: 2 } },
+      '2026-11-23T00:00:00.000Z',
+    );
+    expect(rm.doc('stack', 'g/web')).toMatchObject({
+      version: '2',
+      revision: 2,
+      updated_at: '2026-11-23T00:00:00.000Z',
+      created_at: '2026-11-22T12:00:00.000Z',
+    });
+
+    await rm.append('stack-g/web', {
+      type: 'StackDeployRequested',
+      data: {
+        stack_deploy_id: 's1',
+        stack_revision: 2,
+        service_deploys: [{ service: 'api', deploy_id: 'd1' }],
+        removed_services: [],
+      },
+    });
+    expect(rm.doc<StackDeployDoc>('stackdeploy', 's1')).toMatchObject({
+      stack_id: 'g/web',
+      state: 'created',
+      service_deploys: ['d1'],
+    });
+    await rm.append('stackdeploy-s1', { type: 'StackDeployStarted', data: {} });
+    await rm.append('stackdeploy-s1', {
+      type: 'StackDeployFinished',
+      data: { state: 'success', reason: null },
+    });
+    expect(rm.doc<StackDeployDoc>('stackdeploy', 's1')).toMatchObject({ state: 'success', reason: null });
+
+    await rm.append('stack-g/web', { type: 'StackRemovalRequested', data: {} });
+    expect(rm.doc('stack', 'g/web')).toMatchObject({ removing: true });
+    await rm.append('stack-g/web', { type: 'StackRemoved', data: { grid: 'g', name: 'web' } });
+    expect(rm.doc('stack', 'g/web')).toBeUndefined();
+    expect(rm.doc('stackdeploy', 's1')).toBeUndefined();
+    expect(rm.members(gridIndexes.stacks('g'))).toEqual(['base']);
+    expect(rm.members(stackIndexes.children('g', 'base'))).toEqual([]);
+  });
+});

@@ -1,0 +1,209 @@
+import { removeEnv, ServiceDeployProgress, ServiceEvent, setEnv } from '@libs/domain';
+import type { RecordedEnvelope } from '@libs/eventstore';
+import {
+  crossIndexes,
+  DeployDoc,
+  gridIndexes,
+  Projection,
+  ReadModelOp,
+  ReadModelReader,
+  ServiceDoc,
+} from '@libs/read-model';
+import { occurredAt, occurredMs, ops } from './projection-helpers';
+
+type Ops = ReturnType<typeof ops>;
+
+/** The indexes other features read about what a service refers to: secrets, volumes, linked services. */
+function referenceIndexes(doc: ServiceDoc): string[] {
+  return [
+    ...doc.secrets.map((s) => crossIndexes.secretServices(doc.grid, s.secret)),
+    ...doc.volumes.filter((v) => v.volume).map((v) => crossIndexes.volumeServices(doc.grid, v.volume!)),
+    ...doc.links.map((l) => crossIndexes.serviceLinkedFrom(`${doc.grid}/${l.name}`)),
+  ];
+}
+
+/** Re-points the reference indexes from `before` to `after` (removal first, so kept ones stay). */
+function reindexReferences(
+  o: Ops,
+  before: ServiceDoc | undefined,
+  after: ServiceDoc | undefined,
+): ReadModelOp[] {
+  return [
+    ...(before ? referenceIndexes(before).map((index) => o.unindex(index, before.id)) : []),
+    ...(after ? referenceIndexes(after).map((index) => o.index(index, after.id)) : []),
+  ];
+}
+
+async function projectServiceEvent(
+  envelope: RecordedEnvelope,
+  reader: ReadModelReader,
+): Promise<ReadModelOp[]> {
+  const event = envelope.event as ServiceEvent;
+  const id = envelope.streamName.slice('service-'.length);
+  const o = ops(reader.keys);
+  const at = occurredAt(envelope);
+
+  if (event.type === 'ServiceCreated') {
+    const doc: ServiceDoc = {
+      ...event.data,
+      id,
+      state: 'initialized',
+      deploy_requested_at: null,
+      unfinished_deploys: [],
+      created_at: at,
+      updated_at: at,
+    };
+    const ms = occurredMs(envelope);
+    return [
+      o.putDoc('service', id, doc),
+      o.index(gridIndexes.services(doc.grid), id, ms),
+      o.index(crossIndexes.stackServices(doc.grid, doc.stack), id, ms),
+      ...reindexReferences(o, undefined, doc),
+    ];
+  }
+  const doc = await reader.doc<ServiceDoc>('service', id);
+  if (!doc) return [];
+  const put = (next: ServiceDoc) => o.putDoc('service', id, { ...next, updated_at: at });
+
+  switch (event.type) {
+    case 'ServiceUpdated': {
+      const next: ServiceDoc = {
+        ...doc,
+        ...event.data.changes,
+        revision: event.data.revision,
+        stack_revision: event.data.stack_revision ?? doc.stack_revision,
+      };
+      return [put(next), ...reindexReferences(o, doc, next)];
+    }
+    case 'ServiceScaled':
+      return [put({ ...doc, instances: event.data.instances })];
+    case 'ServiceDeployRequested': {
+      const { deploy_id, stack_deploy_id, force, revision } = event.data;
+      const deploy: DeployDoc = {
+        id: deploy_id,
+        service_id: id,
+        stack_deploy_id,
+        force,
+        revision,
+        created_at: at,
+        queued_at: null,
+        started_at: null,
+        finished_at: null,
+        state: 'created',
+        reason: null,
+        instance_deploys: [],
+      };
+      return [
+        put({
+          ...doc,
+          state: 'running',
+          revision,
+          deploy_requested_at: at,
+          unfinished_deploys: [...doc.unfinished_deploys, deploy_id],
+        }),
+        o.putDoc('deploy', deploy_id, deploy),
+        o.index(crossIndexes.serviceDeploys(id), deploy_id, occurredMs(envelope)),
+      ];
+    }
+    case 'ServiceStarted':
+      return [put({ ...doc, state: 'running' })];
+    case 'ServiceStopped':
+      return [put({ ...doc, state: 'stopped' })];
+    case 'ServiceEnvAdded':
+      return [put({ ...doc, env: setEnv(doc.env, event.data.env), revision: event.data.revision })];
+    case 'ServiceEnvRemoved':
+      return [put({ ...doc, env: removeEnv(doc.env, event.data.key), revision: event.data.revision })];
+    case 'ServiceRemoved': {
+      // Kontena deletes a service's deploys with it (`has_many :grid_service_deploys, dependent: :delete`).
+      const deploys = await reader.ids(crossIndexes.serviceDeploys(id));
+      return [
+        o.dropDoc('service', id),
+        o.unindex(gridIndexes.services(doc.grid), id),
+        o.unindex(crossIndexes.stackServices(doc.grid, doc.stack), id),
+        ...reindexReferences(o, doc, undefined),
+        o.dropIndex(crossIndexes.serviceLinkedFrom(id)),
+        ...deploys.map((deployId) => o.dropDoc('deploy', deployId)),
+        o.dropIndex(crossIndexes.serviceDeploys(id)),
+      ];
+    }
+    // Nothing the read models show changes; the reconciler acts on these.
+    case 'ServiceRestartRequested':
+    case 'ServiceInstanceRescheduleRequested':
+      return [];
+    default:
+      return [];
+  }
+}
+
+/** The reconciler's progress on one deploy (stream `deploy-<id>`, see `@libs/domain` deploy events). */
+async function projectDeployProgress(
+  envelope: RecordedEnvelope,
+  reader: ReadModelReader,
+): Promise<ReadModelOp[]> {
+  const event = envelope.event as ServiceDeployProgress;
+  const id = envelope.streamName.slice('deploy-'.length);
+  const o = ops(reader.keys);
+  const at = occurredAt(envelope);
+  const deploy = await reader.doc<DeployDoc>('deploy', id);
+  // The service (and its deploys) may have been removed while the deploy ran.
+  if (!deploy) return [];
+  const put = (next: DeployDoc) => o.putDoc('deploy', id, next);
+
+  const finish = async (state: 'success' | 'error', reason: string | null): Promise<ReadModelOp[]> => {
+    const service = await reader.doc<ServiceDoc>('service', deploy.service_id);
+    return [
+      put({ ...deploy, state, reason, finished_at: at }),
+      ...(service
+        ? [
+            o.putDoc('service', service.id, {
+              ...service,
+              unfinished_deploys: service.unfinished_deploys.filter((d) => d !== id),
+            }),
+          ]
+        : []),
+    ];
+  };
+
+  switch (event.type) {
+    case 'ServiceDeployQueued':
+      return [put({ ...deploy, queued_at: at })];
+    case 'ServiceDeployStarted':
+      return [put({ ...deploy, state: 'ongoing', started_at: at })];
+    case 'InstanceDeployStarted': {
+      const { instance_number, node } = event.data;
+      const others = deploy.instance_deploys.filter((i) => i.instance_number !== instance_number);
+      return [
+        put({
+          ...deploy,
+          instance_deploys: [...others, { instance_number, node, state: 'ongoing', error: null }],
+        }),
+      ];
+    }
+    case 'InstanceDeployFinished': {
+      const { instance_number, state, error } = event.data;
+      const instanceDeploys = deploy.instance_deploys.map((i) =>
+        i.instance_number === instance_number ? { ...i, state, error } : i,
+      );
+      return [put({ ...deploy, instance_deploys: instanceDeploys })];
+    }
+    case 'ServiceDeployFinished':
+      return finish(event.data.state, event.data.reason);
+    case 'ServiceDeployAborted':
+      return finish('error', event.data.reason);
+    default:
+      return [];
+  }
+}
+
+/**
+ * Services by id, the grid's and each stack's service lists, the deploy records and the cross indexes other
+ * features read (`secretServices`, `volumeServices`, `serviceLinkedFrom`, `stackServices`, `serviceDeploys`).
+ */
+export const servicesProjection: Projection = {
+  name: 'services',
+  project(envelope: RecordedEnvelope, reader: ReadModelReader): Promise<ReadModelOp[]> | ReadModelOp[] {
+    if (envelope.streamName.startsWith('service-')) return projectServiceEvent(envelope, reader);
+    if (envelope.streamName.startsWith('deploy-')) return projectDeployProgress(envelope, reader);
+    return [];
+  },
+};

@@ -1,0 +1,166 @@
+import type { EventStoreDBClient } from '@eventstore/db-client';
+import type Redis from 'ioredis';
+import {
+  positionFromString,
+  positionToString,
+  RecordedEnvelope,
+  SubscriptionLogger,
+  SubscriptionRunner,
+} from '@libs/eventstore';
+import {
+  ApplyStatus,
+  PendingWritesReader,
+  ProjectedEvent,
+  Projection,
+  ReadModelKeys,
+  ReadModelOp,
+  ReadModelReader,
+  ReadModelStore,
+} from '@libs/read-model';
+
+export interface ProjectorOptions {
+  client: EventStoreDBClient;
+  redis: Redis;
+  prefix: string;
+  generation: number;
+  projections: readonly Projection[];
+  logger: SubscriptionLogger;
+  onCaughtUp?: () => void;
+}
+
+/** Most events applied in one atomic step while catching up. */
+const MAX_BATCH = 256;
+
+/**
+ * Follows `$all` into one read-model generation (DESIGN.md §4): each event's ops from every projection
+ * are applied with the stream-revision guard and the checkpoint in one atomic step. Events that arrive
+ * together (catching up, bursts) are projected as an ordered batch and applied in one step: projections
+ * read through the batch's pending writes, so each sees exactly the state after the event before it.
+ */
+export class Projector {
+  readonly keys: ReadModelKeys;
+  private readonly reader: ReadModelReader;
+  /** What projections read through: pending writes first, then what this writer knows, then Redis. */
+  private readonly projectionReader: PendingWritesReader;
+  private readonly store: ReadModelStore;
+  private readonly runner: SubscriptionRunner;
+  private lastCheckpoint?: string;
+
+  constructor(private readonly options: ProjectorOptions) {
+    this.keys = new ReadModelKeys(options.prefix, options.generation);
+    this.reader = new ReadModelReader(options.redis, this.keys);
+    this.projectionReader = new PendingWritesReader(options.redis, this.keys);
+    this.store = new ReadModelStore(options.redis, this.keys);
+    this.runner = new SubscriptionRunner({
+      name: `projector:${options.generation}`,
+      client: options.client,
+      logger: options.logger,
+      onCaughtUp: options.onCaughtUp,
+      checkpoints: {
+        load: async () => {
+          const raw = await this.reader.checkpoint();
+          return raw ? positionFromString(raw) : undefined;
+        },
+        // Filter checkpoints (system events skipped server-side) advance the checkpoint on their own.
+        save: async (position) => {
+          const value = positionToString(position);
+          if (value === this.lastCheckpoint) return;
+          this.lastCheckpoint = value;
+          await options.redis
+            .multi()
+            .set(this.keys.checkpoint, value)
+            .publish(this.keys.checkpointChannel, value)
+            .exec();
+        },
+      },
+      handleBatch: (envelopes) => this.projectBatch(envelopes),
+      maxBatch: MAX_BATCH,
+    });
+  }
+
+  start(): this {
+    this.runner.start();
+    return this;
+  }
+
+  stop(): Promise<void> {
+    return this.runner.stop();
+  }
+
+  /** The checkpoint this generation has reached. */
+  checkpoint(): Promise<string | undefined> {
+    return this.reader.checkpoint();
+  }
+
+  private async projectBatch(envelopes: readonly RecordedEnvelope[]): Promise<void> {
+    const reader = this.projectionReader;
+    let unapplied: { envelope: RecordedEnvelope; event: ProjectedEvent; expected: ApplyStatus }[] = [];
+    reader.flush = async () => {
+      if (unapplied.length === 0) return;
+      const batch = unapplied;
+      unapplied = [];
+      const statuses = await this.store.applyBatch(batch.map((b) => b.event));
+      reader.applied();
+      this.lastCheckpoint = batch[batch.length - 1].event.checkpoint;
+      batch.forEach(({ envelope, expected }, i) => this.report(envelope, statuses[i], expected));
+    };
+
+    try {
+      // The guard's verdict is predicted from the revisions Redis holds and the batch's own, so a replayed or
+      // out-of-order event contributes no ops to what later events read; the script re-checks atomically.
+      const streams = [...new Set(envelopes.map((e) => e.streamName))];
+      const stored = await this.options.redis.mget(streams.map((stream) => this.keys.streamRevision(stream)));
+      const applied = new Map(
+        streams.map((stream, i) => [stream, stored[i] === null ? -1n : BigInt(stored[i]!)]),
+      );
+
+      for (const envelope of envelopes) {
+        const previous = applied.get(envelope.streamName)!;
+        const expected: ApplyStatus =
+          envelope.revision <= previous
+            ? 'duplicate'
+            : envelope.revision === previous + 1n
+              ? 'applied'
+              : 'gap';
+        const ops: ReadModelOp[] = [];
+        if (expected === 'applied') {
+          for (const projection of this.options.projections)
+            ops.push(...(await projection.project(envelope, reader)));
+          reader.record(ops);
+          applied.set(envelope.streamName, envelope.revision);
+        }
+        unapplied.push({
+          envelope,
+          expected,
+          event: {
+            stream: envelope.streamName,
+            revision: envelope.revision,
+            checkpoint: positionToString(envelope.position),
+            ops,
+          },
+        });
+      }
+      await reader.flush();
+    } catch (error) {
+      // Whether the batch reached Redis is unknown, or a projection failed half-way: drop what the reader
+      // remembers and let the runner resubscribe from the stored checkpoint.
+      reader.forget();
+      throw error;
+    }
+  }
+  private report(envelope: RecordedEnvelope, status: ApplyStatus, expected: ApplyStatus): void {
+    const where = { stream: envelope.streamName, revision: String(envelope.revision), eventId: envelope.id };
+    if (status !== expected) {
+      // Only another writer in the same generation can make the script disagree with the prediction.
+      this.options.logger.error(
+        { ...where, status, expected },
+        'read model changed under the projector; rebuild this generation',
+      );
+    } else if (status === 'gap') {
+      this.options.logger.error(
+        where,
+        'event is not the next revision of its stream; read model left unchanged',
+      );
+    }
+  }
+}

@@ -1,0 +1,3 @@
+export * from './config.commands';
+export * from './config.decider';
+export * from './config.events';

@@ -1,0 +1,3 @@
+export * from './placement.commands';
+export * from './placement.decider';
+export * from './placement.events';

@@ -1,0 +1,3 @@
+export * from './secret.commands';
+export * from './secret.decider';
+export * from './secret.events';

@@ -1,0 +1,5 @@
+export * from './service.commands';
+export * from './service.decider';
+export * from './service.definition';
+export * from './service.events';
+export * from './service.rules';

@@ -1,0 +1,3 @@
+export * from './token.commands';
+export * from './token.decider';
+export * from './token.events';

@@ -1,0 +1,3 @@
+export * from './volume.commands';
+export * from './volume.decider';
+export * from './volume.events';

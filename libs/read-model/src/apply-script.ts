@@ -1,0 +1,56 @@
+/**
+ * Applies the read-model ops of an ordered batch of events atomically, each with its stream-revision guard,
+ * and moves the checkpoint to the last event (DESIGN.md §4): a crash can never apply an event twice or skip
+ * one, and a replayed event is ignored.
+ *
+ * ARGV: 1 checkpoint key, 2 checkpoint channel, 3 the batch as JSON: `[{rk, rev, cp, s, ops}]` with the
+ * stream's revision key, the event's revision, its `$all` position, its stream and its ops. Keys travel in
+ * ARGV because they are computed from event data; on Redis Cluster a read-model generation would need one
+ * hash tag. After each event the channel gets `<position>|<stream>|<revision of that stream now applied>`,
+ * so a writer can wait for its own stream's revision (read-your-writes) whatever else the log holds.
+ * Returns each event's status: 'applied', 'duplicate' (already applied) or 'gap' (not the next revision:
+ * ignored and reported).
+ */
+export const APPLY_SCRIPT = `
+local statuses = {}
+local checkpoint = nil
+for _, e in ipairs(cjson.decode(ARGV[3])) do
+  local current = redis.call('GET', e.rk)
+  local revision = tonumber(e.rev)
+  local status = 'applied'
+  if current and tonumber(current) >= revision then
+    status = 'duplicate'
+  elseif (not current and revision ~= 0) or (current and tonumber(current) ~= revision - 1) then
+    status = 'gap'
+  end
+  if status == 'applied' then
+    for _, o in ipairs(e.ops) do
+      local op = o.op
+      if op == 'set' then redis.call('SET', o.key, o.value)
+      elseif op == 'del' then redis.call('DEL', o.key)
+      elseif op == 'zadd' then redis.call('ZADD', o.key, o.score, o.member)
+      elseif op == 'zrem' then redis.call('ZREM', o.key, o.member)
+      elseif op == 'hset' then redis.call('HSET', o.key, o.field, o.value)
+      elseif op == 'hdel' then redis.call('HDEL', o.key, o.field)
+      elseif op == 'log' then
+        local ms = o.ms
+        local last = redis.call('XREVRANGE', o.key, '+', '-', 'COUNT', 1)
+        if #last > 0 then
+          local lastMs = tonumber(string.match(last[1][1], '^(%d+)-'))
+          if lastMs > ms then ms = lastMs end
+        end
+        redis.call('XADD', o.key, 'MAXLEN', '=', o.maxlen, string.format('%.0f', ms) .. '-*', 'v', o.value)
+      else
+        return redis.error_reply('unknown read-model op ' .. tostring(op))
+      end
+    end
+    redis.call('SET', e.rk, e.rev)
+  end
+  checkpoint = e.cp
+  local applied = redis.call('GET', e.rk) or '-1'
+  redis.call('PUBLISH', ARGV[2], e.cp .. '|' .. e.s .. '|' .. applied)
+  statuses[#statuses + 1] = status
+end
+if checkpoint then redis.call('SET', ARGV[1], checkpoint) end
+return statuses
+`;
