@@ -1,0 +1,115 @@
+import { Queue } from 'bullmq';
+import type Redis from 'ioredis';
+import {
+  AgentReport,
+  bullPrefix,
+  ContainerLogReport,
+  InstanceEventReport,
+  InstanceStateReport,
+  QUEUES,
+  RETENTION,
+  RETRYING,
+  StatsReport,
+  TELEMETRY_JOB,
+  TelemetryReport,
+} from '@libs/queues';
+
+/** Log lines held per node before the oldest are shed (telemetry may be shed; states never are). */
+const MAX_BUFFERED_LINES = 5_000;
+const MAX_LINES_PER_REPORT = 500;
+/** Telemetry jobs waiting for the master beyond which new ones are shed. */
+const MAX_TELEMETRY_BACKLOG = 10_000;
+const BACKLOG_CHECK_MS = 5_000;
+
+/**
+ * What an agent tells the master: instance states and events on `agent-reports` (they become events, so they
+ * are retried and never dropped), log lines and stats on `agent-telemetry` (telemetry: batched, and shed when
+ * the agent cannot keep up).
+ */
+export class Reporter {
+  private readonly reports: Queue<AgentReport>;
+  private readonly telemetry: Queue<TelemetryReport>;
+  private lines: ContainerLogReport['entries'] = [];
+  private shed = 0;
+  private backlog = { checkedAt: 0, full: false };
+
+  constructor(
+    connection: Redis,
+    redisPrefix: string,
+    readonly nodeId: string,
+  ) {
+    this.reports = new Queue<AgentReport>(QUEUES.reports, { connection, prefix: bullPrefix(redisPrefix) });
+    this.telemetry = new Queue<TelemetryReport>(QUEUES.telemetry, {
+      connection,
+      prefix: bullPrefix(redisPrefix),
+    });
+  }
+
+  async state(report: Omit<InstanceStateReport, 'kind' | 'nodeId' | 'at'> & { at?: string }): Promise<void> {
+    const full: InstanceStateReport = {
+      kind: 'instance-state',
+      nodeId: this.nodeId,
+      at: new Date().toISOString(),
+      ...report,
+    };
+    await this.reports.add(full.kind, full, { ...RETENTION, ...RETRYING });
+  }
+
+  async event(report: Omit<InstanceEventReport, 'kind' | 'nodeId' | 'at'>): Promise<void> {
+    const full: InstanceEventReport = {
+      kind: 'instance-event',
+      nodeId: this.nodeId,
+      at: new Date().toISOString(),
+      ...report,
+    };
+    await this.reports.add(full.kind, full, { ...RETENTION, ...RETRYING });
+  }
+
+  /** Buffers log lines; `flushLogs()` sends them in batches. */
+  log(entries: ContainerLogReport['entries']): void {
+    this.lines.push(...entries);
+    const excess = this.lines.length - MAX_BUFFERED_LINES;
+    if (excess > 0) {
+      this.lines.splice(0, excess);
+      this.shed += excess;
+    }
+  }
+
+  /** Lines shed so far because the master did not take them fast enough. */
+  get shedLines(): number {
+    return this.shed;
+  }
+
+  /** Whether the telemetry queue is so far behind that new samples and lines are better dropped here. */
+  private async telemetryBacklogged(): Promise<boolean> {
+    const now = Date.now();
+    if (now - this.backlog.checkedAt >= BACKLOG_CHECK_MS) {
+      this.backlog = { checkedAt: now, full: (await this.telemetry.getWaitingCount()) >= MAX_TELEMETRY_BACKLOG };
+    }
+    return this.backlog.full;
+  }
+
+  async flushLogs(): Promise<void> {
+    if (this.lines.length > 0 && (await this.telemetryBacklogged())) {
+      this.shed += this.lines.length;
+      this.lines = [];
+      return;
+    }
+    while (this.lines.length > 0) {
+      const entries = this.lines.splice(0, MAX_LINES_PER_REPORT);
+      const report: ContainerLogReport = { kind: 'logs', nodeId: this.nodeId, entries };
+      await this.telemetry.add('logs', report, TELEMETRY_JOB);
+    }
+  }
+
+  async stats(report: Omit<StatsReport, 'kind' | 'nodeId'>): Promise<void> {
+    if (await this.telemetryBacklogged()) return;
+    const full: StatsReport = { kind: 'stats', nodeId: this.nodeId, ...report };
+    await this.telemetry.add('stats', full, TELEMETRY_JOB);
+  }
+
+  async close(): Promise<void> {
+    await this.flushLogs().catch(() => undefined);
+    await Promise.all([this.reports.close(), this.telemetry.close()]);
+  }
+}

@@ -1,0 +1,2 @@
+export { startTelemetryWorker } from './telemetry-worker';
+export type { TelemetryWorker, TelemetryWorkerOptions } from './telemetry-worker';

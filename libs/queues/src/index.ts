@@ -1,0 +1,5 @@
+export * from './agent-jobs';
+export * from './agent-reports';
+export * from './job-options';
+export * from './queue-names';
+export * from './service-pod';

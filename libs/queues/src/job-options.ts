@@ -1,0 +1,23 @@
+import type { JobsOptions } from 'bullmq';
+
+/** Finished jobs are kept for inspection, within limits (DESIGN.md §6, BullMQ going-to-production). */
+export const RETENTION: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> = {
+  removeOnComplete: { count: 1_000, age: 3_600 },
+  removeOnFail: { count: 5_000, age: 24 * 3_600 },
+};
+
+/** Transient failures retry with exponential back-off; `UnrecoverableError` stops at once. */
+export const RETRYING: Pick<JobsOptions, 'attempts' | 'backoff'> = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 250 },
+};
+
+/**
+ * Telemetry (`QUEUES.telemetry`) is sheddable: one attempt, nothing kept once processed. Agents add their
+ * reports with these; the worker drops reports older than a few minutes instead of catching up on them.
+ */
+export const TELEMETRY_JOB: Pick<JobsOptions, 'attempts' | 'removeOnComplete' | 'removeOnFail'> = {
+  attempts: 1,
+  removeOnComplete: true,
+  removeOnFail: { count: 100 },
+};
