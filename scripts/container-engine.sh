@@ -69,10 +69,20 @@ start_service() {
   answers && return 0
   mkdir -p "$(dirname "$SOCKET")" || give_up "cannot create $(dirname "$SOCKET")"
   rm -f "$SOCKET"
-  # setsid + nohup: the service outlives this script and the CI step that ran it.
+  # The service outlives this script and the CI step that ran it, so it must hold none of our descriptors:
+  # this script runs inside `$(...)`, and any process keeping that pipe (or a pipe inherited from whatever
+  # runs CI) open makes the caller wait for ever. (An earlier `(cd / && setsid podman ... &)` backgrounded
+  # the whole `&&` list, whose subshell waited on podman with our stdout open: CI hung for 90 minutes.)
   # From /: conmon needs the service's working directory to exist for as long as the service runs, and
   # the checkout that started it may be deleted (a CI clone, a worktree).
-  (cd / && setsid nohup podman system service --time 0 "unix://$SOCKET" >>"$LOG_FILE" 2>&1 < /dev/null &)
+  (
+    cd / || exit 0
+    for fd_path in /proc/$BASHPID/fd/*; do
+      fd="${fd_path##*/}"
+      [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-"
+    done
+    setsid nohup podman system service --time 0 "unix://$SOCKET" >>"$LOG_FILE" 2>&1 </dev/null &
+  )
   for _ in $(seq 1 100); do
     answers && { say "serving the Docker API on $SOCKET (log: $LOG_FILE)"; return 0; }
     sleep 0.1
