@@ -200,6 +200,33 @@ describe('the reconciler and three process agents', () => {
       ['running', 'running'],
       ['running', 'running'],
     ]);
+
+    // The same three as containers: the service's, the grid's, and each one by its path.
+    const containers = (await system.admin.get(`/v1/services/${GRID}/null/web/containers`)).body.containers;
+    expect(containers.map((c: { name: string; status: string }) => [c.name, c.status])).toEqual([
+      ['web-1', 'running'],
+      ['web-2', 'running'],
+      ['web-3', 'running'],
+    ]);
+    for (const container of containers) {
+      const doc = docs.find((d) => d.name === container.name)!;
+      expect(container).toMatchObject({
+        id: `${GRID}/${doc.node!.name}/${doc.name}`,
+        grid_id: GRID,
+        service_id: `${GRID}/null/web`,
+        node: { name: doc.node!.name, connected: true, grid: { name: GRID, token: null } },
+        state: { running: true, exit_code: 0 },
+        image: 'fixtures/http-service',
+        network_settings: { ports: { '8080/tcp': [{ host_port: String(doc.ports[0].host_port) }] } },
+      });
+      // Not toEqual: the node's last_seen_at moves with every heartbeat.
+      const one = await system.admin.get(`/v1/containers/${container.id}`);
+      expect(one.body).toMatchObject({ id: container.id, name: container.name, status: 'running', service_id: `${GRID}/null/web` });
+    }
+    const gridContainers = (await system.admin.get(`/v1/containers/${GRID}`)).body.containers;
+    expect(gridContainers.map((c: { id: string }) => c.id).sort()).toEqual(containers.map((c: { id: string }) => c.id).sort());
+    expect((await system.admin.get(`/v1/grids/${GRID}`)).body.container_count).toBe(3);
+    expect((await system.admin.get(`/v1/containers/${GRID}/node-1/no-such-container`)).status).toBe(404);
   });
 
   it('an instance whose process is killed is reported crashed and restarted', async () => {

@@ -13,6 +13,7 @@ import { OutcomeHeadersInterceptor } from './common/http/outcome-headers.interce
 import { AuditLogModule } from './audit-log/audit-log.module';
 import { ApiConfig } from './config';
 import { ConfigApiModule } from './config-api/config-api.module';
+import { ContainersModule } from './containers/containers.module';
 import { EventLogsModule } from './event-logs/event-logs.module';
 import { GridUsersModule } from './grids/grid-users/grid-users.module';
 import { GridsModule } from './grids/grids.module';
@@ -45,6 +46,7 @@ export class AppModule {
         GridsModule,
         NodesModule,
         ServicesModule,
+        ContainersModule,
         StacksModule,
         GridUsersModule,
         ConfigApiModule,

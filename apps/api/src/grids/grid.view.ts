@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataKeyDestroyed, Vault } from '@libs/vault';
-import { GridDoc, gridIndexes } from '@libs/read-model';
+import { crossIndexes, GridDoc, gridIndexes, ServiceInstanceDoc } from '@libs/read-model';
+import { isContainer } from '../containers/container.view';
 import type { Principal } from '../common/http/request-context';
 import { ReadModels } from '../platform/read-models';
 
@@ -19,7 +20,7 @@ export class GridView {
     const [nodeCount, serviceCount, containerCount] = await Promise.all([
       reader.count(gridIndexes.nodes(doc.name)),
       reader.count(gridIndexes.services(doc.name)),
-      reader.count(gridIndexes.containers(doc.name)),
+      this.containerCount(doc.name),
     ]);
     return {
       id: doc.id,
@@ -37,6 +38,14 @@ export class GridView {
       supernet: doc.supernet,
       ...(doc.logs ? { logs: { forwarder: doc.logs.forwarder, opts: doc.logs.opts } } : {}),
     };
+  }
+
+  /** The grid's containers (instances its nodes report on, containers/container.view.ts), node by node. */
+  private async containerCount(grid: string): Promise<number> {
+    const reader = this.readModels.reader;
+    const names = await reader.ids(gridIndexes.nodes(grid));
+    const perNode = await Promise.all(names.map((name) => reader.ids(crossIndexes.nodeInstances(`${grid}/${name}`))));
+    return (await reader.docs<ServiceInstanceDoc>('instance', perNode.flat())).filter(isContainer).length;
   }
 
   /**

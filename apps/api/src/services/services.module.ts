@@ -9,7 +9,6 @@ import { ListServicesHttp } from './list-services/list-services.http';
 import { RemoveServiceHandler } from './remove-service/remove-service.handler';
 import { RemoveServiceHttp } from './remove-service/remove-service.http';
 import { ScaleServiceHttp } from './scale-service/scale-service.http';
-import { ServiceContainersHttp } from './service-containers/service-containers.http';
 import { ServiceReferences } from './service-definition/service-references';
 import { ChangeServiceEnvHandler } from './service-envs/service-envs.handler';
 import { ServiceEnvsHttp } from './service-envs/service-envs.http';
@@ -36,7 +35,6 @@ import { UpdateServiceHttp } from './update-service/update-service.http';
     GetServiceDeployHttp,
     ServiceInstancesHttp,
     RescheduleServiceInstanceHttp,
-    ServiceContainersHttp,
     ServiceEnvsHttp,
   ],
   providers: [

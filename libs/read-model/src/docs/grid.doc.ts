@@ -27,5 +27,4 @@ export const gridIndexes = {
   secrets: (grid: string) => `grid:${grid}:secrets`,
   registries: (grid: string) => `grid:${grid}:registries`,
   volumes: (grid: string) => `grid:${grid}:volumes`,
-  containers: (grid: string) => `grid:${grid}:containers`,
 };

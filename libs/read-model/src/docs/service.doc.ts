@@ -101,9 +101,4 @@ export interface InstancePodDoc {
 export const serviceIndexes = {
   /** Instance ids (`<service id>/<n>`) of a service, scored by instance number; written by issue 4. */
   instances: (serviceId: string) => `service:${serviceId}:instances`,
-  /**
-   * Container ids of a service's instances, scored by creation time; each `doc('container', id)` holds
-   * Kontena's container JSON (`views/v1/containers/_container`). Written by the agents' projection (issue 4).
-   */
-  containers: (serviceId: string) => `service:${serviceId}:containers`,
 };

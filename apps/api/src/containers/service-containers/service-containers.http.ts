@@ -1,19 +1,18 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { serviceIndexes } from '@libs/read-model';
 import { Ctx, RequestContext } from '../../common/http/request-context';
-import { ReadModels } from '../../platform/read-models';
-import { ServiceLookup } from '../service-lookup';
+import { ServiceLookup } from '../../services/service-lookup';
+import { GridContainers } from '../grid-containers';
 
 @ApiTags('services')
 @Controller('v1/services')
 export class ServiceContainersHttp {
   constructor(
     private readonly lookup: ServiceLookup,
-    private readonly readModels: ReadModels,
+    private readonly containers: GridContainers,
   ) {}
 
-  /** The containers agents report for the service, oldest first (empty until agents run it). */
+  /** The containers of the service's instances, by instance number (empty until agents run it). */
   @Get(':grid/:stack/:service/containers')
   @ApiOperation({ summary: "A service's containers" })
   async list(
@@ -22,13 +21,7 @@ export class ServiceContainersHttp {
     @Param('stack') stack: string,
     @Param('service') name: string,
   ) {
-    const { service } = await this.lookup.find(ctx.user, grid, stack, name);
-    const reader = this.readModels.reader;
-    return {
-      containers: await reader.docs<Record<string, unknown>>(
-        'container',
-        await reader.ids(serviceIndexes.containers(service.id)),
-      ),
-    };
+    const found = await this.lookup.find(ctx.user, grid, stack, name);
+    return { containers: await this.containers.ofService(found.grid, found.service) };
   }
 }
