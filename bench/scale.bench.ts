@@ -9,7 +9,7 @@
  *
  * `SCALE_RECONCILER_ARGS` passes flags to the reconciler's node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import type Redis from 'ioredis';
@@ -33,6 +33,10 @@ const STRATEGY = process.env.SCALE_STRATEGY ?? 'ha';
 const TIMEOUT_S = Number(process.env.SCALE_TIMEOUT_S ?? 300);
 /** Gives up if the nodes have not all joined after this long. */
 const JOIN_TIMEOUT_S = Number(process.env.SCALE_JOIN_TIMEOUT_S ?? 180);
+/** The reconciler's log level (`debug` logs every pass that did something). */
+const RECONCILER_LOG_LEVEL = process.env.SCALE_RECONCILER_LOG_LEVEL ?? 'warn';
+/** If set, every process's log is written there at the end, one file per process. */
+const LOG_DIR = process.env.SCALE_LOG_DIR;
 const RECONCILER_ARGS = (process.env.SCALE_RECONCILER_ARGS ?? '').split(' ').filter(Boolean);
 /** Kontena numbers a grid's nodes 1..254, so a larger fleet spans grids; services are spread over them too. */
 const GRIDS = Number(process.env.SCALE_GRIDS ?? Math.ceil(NODES / 254));
@@ -187,6 +191,11 @@ async function main(): Promise<void> {
     void stopAll().finally(() => process.exit(130));
   };
   const stopAll = async () => {
+    if (LOG_DIR) {
+      mkdirSync(LOG_DIR, { recursive: true });
+      for (const app of [...(system?.apps.values() ?? []), ...(agent ? [agent] : [])])
+        writeFileSync(join(LOG_DIR, `${app.name}.log`), app.logs.join('\n'));
+    }
     await agent?.kill('SIGKILL');
     await system?.stop();
     redis.disconnect();
@@ -195,7 +204,12 @@ async function main(): Promise<void> {
   process.once('SIGTERM', bail);
   try {
     system = await startSystem();
-    const reconciler = await system.startApp('reconciler', { LOG_LEVEL: 'warn' }, 'main', RECONCILER_ARGS);
+    const reconciler = await system.startApp(
+      'reconciler',
+      { LOG_LEVEL: RECONCILER_LOG_LEVEL },
+      'main',
+      RECONCILER_ARGS,
+    );
     const tokens: string[] = [];
     for (let g = 0; g < GRIDS; g++) {
       const grid = await system.admin.post('/v1/grids', { name: gridName(g) });
@@ -253,6 +267,16 @@ async function main(): Promise<void> {
       if (created.status !== 201)
         throw new Error(`creating ${serviceName(s)} failed: ${created.status} ${created.text}`);
     }
+
+    // What the fleet costs before any instance exists (heartbeats, node info, idle queues): that much of
+    // the two cores is not available to placing instances, because the simulated nodes share the machine.
+    const idleSeconds = 5;
+    const processes = [...children()];
+    const idleBefore = processes.map(([, p]) => cpuSeconds(p));
+    await sleep(idleSeconds * 1000);
+    const idleCpu = processes.map(
+      ([name, p], k) => `${name} ${(((cpuSeconds(p) - idleBefore[k]) / idleSeconds) * 100).toFixed(0)}%`,
+    );
 
     const pid = reconciler.pid!;
     const cpuBefore = cpuSeconds(pid);
@@ -312,7 +336,8 @@ async function main(): Promise<void> {
       `| reconciler CPU | ${cpu.toFixed(1)} s (${((cpu / seconds) * 100).toFixed(0)}% of one core, ${((cpu / Math.max(1, running)) * 1e6).toFixed(0)} µs per instance) |`,
     );
     say(`| reconciler RSS peak during the run | ${(peakRss / 2 ** 20).toFixed(0)} MB |`);
-    say(`| other processes' CPU (redis-server not included) | ${othersCpu.join(', ')} |`);
+    say(`| other processes' CPU during the run (redis-server not included) | ${othersCpu.join(', ')} |`);
+    say(`| idle load of the joined fleet before scaling (% of one core) | ${idleCpu.join(', ')} |`);
     say(
       `\nTargets (issue 4): all running within 30 s — ${running === INSTANCES && seconds <= 30 ? 'met' : 'missed'}; ` +
         `at least 1,000 placements/s — ${rate >= 1000 ? 'met' : 'missed'}. Load average now ${loadavg()
