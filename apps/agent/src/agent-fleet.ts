@@ -26,6 +26,8 @@ export class AgentFleet {
     const api = new MasterApi(config.API_URL.replace(/\/$/, ''), AGENT_VERSION);
     const hollow = config.HOLLOW_NODES > 0;
     const count = hollow ? config.HOLLOW_NODES : 1;
+    // Hollow node i joins the ((i - 1) mod n)th grid listed, so the fleet spreads evenly over them.
+    const gridTokens = hollow ? (config.GRID_TOKEN?.split(',') ?? [undefined]) : [config.GRID_TOKEN];
     for (let i = 1; i <= count; i++) {
       const name = hollow ? `${config.NODE_NAME}-${i}` : config.NODE_NAME;
       const dataDir = hollow ? join(config.AGENT_DATA_DIR, name) : config.AGENT_DATA_DIR;
@@ -35,7 +37,7 @@ export class AgentFleet {
           labels: parseLabels(config.LABELS),
           dataDir,
           api,
-          gridToken: config.GRID_TOKEN,
+          gridToken: gridTokens[(i - 1) % gridTokens.length],
           nodeToken: hollow ? undefined : config.NODE_TOKEN,
           runtime: this.runtime(hollow ? 'hollow' : config.RUNTIME, dataDir, name, i),
           redis: this.redis,

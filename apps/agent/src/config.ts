@@ -6,7 +6,10 @@ import { validateEnv } from '@libs/config';
 export class AgentConfig {
   /** The master's api. */
   @IsString() API_URL: string = 'http://127.0.0.1:9292';
-  /** The grid to join (first start); afterwards the node token the api returned is used. */
+  /**
+   * The grid to join (first start); afterwards the node token the api returned is used. Hollow fleets may
+   * list several, comma-separated: a Kontena grid holds at most 254 nodes, so larger fleets span grids.
+   */
   @IsOptional() @IsString() GRID_TOKEN?: string;
   /** A node token from `GET /v1/nodes/:grid/:node/token`, for a node created through the api. */
   @IsOptional() @IsString() NODE_TOKEN?: string;

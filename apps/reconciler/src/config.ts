@@ -27,10 +27,12 @@ export class ReconcilerConfig {
   @IsInt() @Min(100) POLL_MS: number = 2_000;
   /** After a deploy the scheduler loop requested failed, how long before it requests another. */
   @IsInt() @Min(0) RESCHEDULE_BACKOFF_MS: number = 60_000;
+  /** How long passes share one read of a grid's nodes (0: every pass reads them). */
+  @IsInt() @Min(0) NODE_SNAPSHOT_MS: number = 500;
   /** Services reconciled at once by this process. */
   @IsInt() @Min(1) RECONCILE_CONCURRENCY: number = 8;
-  /** Agent reports handled at once by this process. */
-  @IsInt() @Min(1) REPORT_CONCURRENCY: number = 16;
+  /** Agent reports handled at once by this process; those of one service are recorded in one append. */
+  @IsInt() @Min(1) REPORT_CONCURRENCY: number = 64;
   /** The leader's lease (dispatcher, resync and liveness run on one reconciler at a time). */
   @IsInt() @Min(1_000) LEASE_TTL_MS: number = 15_000;
 }

@@ -65,7 +65,14 @@ export class Reconciler {
     this.requests = new ReconcileRequests(this.redis, prefix);
     this.agents = new AgentQueues(this.redis, prefix);
 
-    const loader = new StateLoader(streams, reader, this.redis, agentData, planSettings(config));
+    const loader = new StateLoader(
+      streams,
+      reader,
+      this.redis,
+      agentData,
+      planSettings(config),
+      config.NODE_SNAPSHOT_MS,
+    );
     const executor = new PlanExecutor(this.client, serviceCommands, this.agents, this.requests, logger);
     this.reconcileWorker = new ReconcileWorker(
       this.workerConnection,

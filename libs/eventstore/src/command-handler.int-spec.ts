@@ -57,6 +57,23 @@ describe('aggregate command handler (real event store)', () => {
     expect(await events('counter-c')).toEqual(['0:Opened', '1:Added', '2:Added', '3:Added']);
   });
 
+  it('decides a batch in order, appends it at once, and refuses only the commands that fail', async () => {
+    const handler = new AggregateCommandHandler(client);
+    const batch = (...commands: Cmd[]) => commands.map((command) => ({ command, context }));
+    const outcomes = await handler.handleBatch('counter-batch', counter, batch({ type: 'Open', data: {} }, { type: 'Add', data: { n: 2 } }, { type: 'Open', data: {} }, { type: 'Add', data: { n: 3 } }));
+    expect(outcomes[0]).toMatchObject({ events: [{ type: 'Opened' }], revision: 2n });
+    expect(outcomes[1]).toMatchObject({ state: { value: 2 }, revision: 2n });
+    expect(outcomes[2]).toBeInstanceOf(ValidationFailed);
+    expect(outcomes[3]).toMatchObject({ state: { value: 5 } });
+    expect(await events('counter-batch')).toEqual(['0:Opened', '1:Added', '2:Added']);
+
+    // Another process wrote meanwhile: the batch is decided again on what is now there.
+    await new AggregateCommandHandler(client).handle('counter-batch', counter, { type: 'Add', data: { n: 10 } }, context);
+    const again = await handler.handleBatch('counter-batch', counter, batch({ type: 'Add', data: { n: 1 } }, { type: 'Noop', data: {} }));
+    expect(again[1]).toMatchObject({ events: [], state: { value: 16 }, revision: 4n });
+    expect(await events('counter-batch')).toEqual(['0:Opened', '1:Added', '2:Added', '3:Added', '4:Added']);
+  });
+
   it('confirms a refusal by reading before answering', async () => {
     const one = new AggregateCommandHandler(client);
     const two = new AggregateCommandHandler(client);

@@ -56,7 +56,9 @@ async function readFrom<State, E extends DomainEvent>(
 ): Promise<{ state: State; revision: bigint | undefined }> {
   let { state, revision } = from;
   try {
-    const events = client.readStream(stream, { fromRevision: revision === undefined ? START : revision + 1n });
+    const events = client.readStream(stream, {
+      fromRevision: revision === undefined ? START : revision + 1n,
+    });
     for await (const { event } of events) {
       if (!event || !event.isJson) continue;
       state = decider.evolve(state, { type: event.type, data: event.data } as unknown as E);
@@ -83,7 +85,10 @@ export class AggregateCommandHandler {
   ) {}
 
   /** The aggregate's current state, without deciding anything. */
-  async load<State, E extends DomainEvent>(stream: string, decider: Pick<Decider<State, never, E>, 'initialState' | 'evolve'>): Promise<State> {
+  async load<State, E extends DomainEvent>(
+    stream: string,
+    decider: Pick<Decider<State, never, E>, 'initialState' | 'evolve'>,
+  ): Promise<State> {
     const cached = this.cache.get<State>(stream) ?? { state: decider.initialState, revision: undefined };
     const loaded = await readFrom(this.client, stream, decider, cached);
     this.cache.set(stream, loaded);
@@ -98,6 +103,80 @@ export class AggregateCommandHandler {
     options: HandleCommandOptions = {},
   ): Promise<CommandOutcome<State, E> | DomainError> {
     return this.mutex.run(stream, () => this.decideAndAppend(stream, decider, command, context, options));
+  }
+
+  /**
+   * Several commands on one stream decided one after another (each sees the events of those before it) and
+   * appended together, with one expected revision: many agents' reports on one service cost one append, not
+   * one each. Each command gets its own outcome; a refused command appends nothing and does not stop the rest.
+   * Conflicts start the whole batch over on fresh state, as `handle` does.
+   */
+  handleBatch<State, C extends Command, E extends DomainEvent>(
+    stream: string,
+    decider: Decider<State, C, E>,
+    commands: readonly { command: C; context: DecisionContext & { metadata?: CommandMetadata } }[],
+    options: Pick<HandleCommandOptions, 'maxAttempts'> = {},
+  ): Promise<(CommandOutcome<State, E> | DomainError)[]> {
+    return this.mutex.run(stream, () =>
+      this.decideAndAppendBatch(stream, decider, commands, options.maxAttempts ?? 8),
+    );
+  }
+
+  private async decideAndAppendBatch<State, C extends Command, E extends DomainEvent>(
+    stream: string,
+    decider: Decider<State, C, E>,
+    commands: readonly { command: C; context: DecisionContext & { metadata?: CommandMetadata } }[],
+    maxAttempts: number,
+  ): Promise<(CommandOutcome<State, E> | DomainError)[]> {
+    for (let attempt = 1; ; attempt++) {
+      // As in `handle`: the first attempt assumes the cached state, and only an append confirms it; a batch
+      // that decided nothing (or refused something) on an assumption is decided again on what a read shows.
+      const cached = this.cache.get<State>(stream) ?? { state: decider.initialState, revision: undefined };
+      const decideAll = (from: { state: State; revision: bigint | undefined }) => {
+        let state = from.state;
+        const events: { event: E; metadata: EventMetadata }[] = [];
+        const outcomes = commands.map(({ command, context }) => {
+          const decision = decider.decide(command, state, context);
+          if (isDomainError(decision)) return decision;
+          const metadata: EventMetadata = {
+            ...context.metadata,
+            actor: context.actor,
+            occurredAt: context.now.toISOString(),
+            schemaVersion: CURRENT_SCHEMA_VERSION,
+          };
+          for (const event of decision) events.push({ event, metadata });
+          state = decision.reduce(decider.evolve, state);
+          return { events: decision, state };
+        });
+        return { state, events, outcomes };
+      };
+      let loaded = attempt === 1 ? cached : await readFrom(this.client, stream, decider, cached);
+      let decided = decideAll(loaded);
+      if (attempt === 1 && (decided.events.length === 0 || decided.outcomes.some(isDomainError))) {
+        loaded = await readFrom(this.client, stream, decider, cached);
+        decided = decideAll(loaded);
+      }
+      this.cache.set(stream, loaded);
+      if (decided.events.length === 0) {
+        return decided.outcomes.map((o) => (isDomainError(o) ? o : { ...o, revision: loaded.revision }));
+      }
+      try {
+        const result = await this.client.appendToStream(
+          stream,
+          decided.events.map(({ event, metadata }) => toEventData(event, metadata)),
+          { expectedRevision: loaded.revision === undefined ? NO_STREAM : loaded.revision },
+        );
+        this.cache.set(stream, { state: decided.state, revision: result.nextExpectedRevision });
+        return decided.outcomes.map((o) =>
+          isDomainError(o) ? o : { ...o, revision: result.nextExpectedRevision, position: result.position },
+        );
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+        this.cache.delete(stream);
+        if (attempt >= maxAttempts) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      }
+    }
   }
 
   private async decideAndAppend<State, C extends Command, E extends DomainEvent>(
@@ -144,7 +223,12 @@ export class AggregateCommandHandler {
         );
         const next = decision.reduce(decider.evolve, state);
         this.cache.set(stream, { state: next, revision: result.nextExpectedRevision });
-        return { events: decision, state: next, revision: result.nextExpectedRevision, position: result.position };
+        return {
+          events: decision,
+          state: next,
+          revision: result.nextExpectedRevision,
+          position: result.position,
+        };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
         this.cache.delete(stream);
@@ -158,5 +242,4 @@ export class AggregateCommandHandler {
       }
     }
   }
-
 }

@@ -2,6 +2,9 @@ import { serviceId } from '@libs/domain';
 import { parseStreamName, RecordedEnvelope } from '@libs/eventstore';
 import { crossIndexes, gridIndexes, ReadModelReader } from '@libs/read-model';
 
+/** The stream categories whose events can affect a service (the dispatcher subscribes to these only). */
+export const AFFECTING_CATEGORIES = ['service', 'stack', 'node', 'secret'] as const;
+
 /** Node events that change where instances may run (scheduling, liveness, grace periods). */
 const NODE_CHANGES = new Set([
   'NodeCreated',

@@ -1,10 +1,10 @@
-import type { EventStoreDBClient } from '@eventstore/db-client';
+import { EventStoreDBClient, streamNameFilter } from '@eventstore/db-client';
 import type Redis from 'ioredis';
 import { positionFromString, positionToString, SubscriptionRunner } from '@libs/eventstore';
 import type { Logger } from '@libs/logging';
 import type { ReadModelReader } from '@libs/read-model';
 import type { ReconcileRequests } from '../reconcile/reconcile-requests';
-import { servicesAffectedBy } from './affected-services';
+import { AFFECTING_CATEGORIES, servicesAffectedBy } from './affected-services';
 
 /**
  * Follows `$all` and asks for a reconcile of every service an event can affect. Its checkpoint is in Redis
@@ -36,9 +36,20 @@ export class Dispatcher {
           await redis.set(checkpointKey, positionToString(position));
         },
       },
-      handle: async (envelope) => {
-        const services = await servicesAffectedBy(envelope, reader());
-        if (services.length > 0) await requests.requestAll(services);
+      // Only the categories `servicesAffectedBy` reacts to leave the server: the reconciler's own placement and
+      // deploy events (most of the log while instances start) are never sent here at all.
+      filter: (checkpointReached) =>
+        streamNameFilter({
+          prefixes: AFFECTING_CATEGORIES.map((category) => `${category}-`),
+          checkpointReached: (_subscription, position) => checkpointReached(position),
+        }),
+      // A burst asks for each service once and saves one checkpoint.
+      handleBatch: async (envelopes) => {
+        const r = reader();
+        const services = new Set<string>();
+        for (const envelope of envelopes)
+          for (const id of await servicesAffectedBy(envelope, r)) services.add(id);
+        if (services.size > 0) await requests.requestAll(services);
       },
       onCaughtUp: () => logger.info('dispatcher caught up with $all'),
     });

@@ -34,6 +34,10 @@ const MAX_REMEMBERED_DEPLOYS = 100_000;
 export class StateLoader {
   /** Deploys known to be finished (terminal, so safe to remember): not folded again on every pass. */
   private readonly finished = new Map<string, 'success' | 'error'>();
+  private readonly snapshots = new Map<
+    string,
+    { at: number; reader: ReadModelReader; views: Promise<NodeView[]> }
+  >();
 
   constructor(
     private readonly streams: AggregateCommandHandler,
@@ -41,6 +45,7 @@ export class StateLoader {
     private readonly redis: Redis,
     private readonly agentData: AgentDataKeys,
     private readonly settings: PlanSettings,
+    private readonly nodeSnapshotMs = 0,
   ) {}
 
   async load(serviceId: string, now: number): Promise<PlanInput> {
@@ -94,7 +99,8 @@ export class StateLoader {
     if (progress.finished) {
       this.finished.set(deployId, progress.finished.state);
       // Bounded: forgetting one only costs a fold of that deploy's stream on the next pass.
-      if (this.finished.size > MAX_REMEMBERED_DEPLOYS) this.finished.delete(this.finished.keys().next().value as string);
+      if (this.finished.size > MAX_REMEMBERED_DEPLOYS)
+        this.finished.delete(this.finished.keys().next().value as string);
     }
     return progress;
   }
@@ -139,41 +145,66 @@ export class StateLoader {
     serviceId: string,
     containers: boolean,
   ): Promise<NodeView[]> {
+    const views = await this.gridNodes(reader, grid);
+    if (!containers) return views;
+    return Promise.all(
+      views.map(async (view) => ({
+        ...view,
+        containers: await this.containersOn(reader, view.id, serviceId),
+      })),
+    );
+  }
+
+  /**
+   * The grid's nodes as every pass of the grid sees them for `nodeSnapshotMs`: with hundreds of nodes, reading
+   * and parsing each node's document, heartbeat and stats on every pass of every service cost more than the
+   * pass itself. A snapshot that old is no staler than the read models may be anyway; concurrent passes share
+   * one read.
+   */
+  private gridNodes(reader: ReadModelReader, grid: string): Promise<NodeView[]> {
+    const now = Date.now();
+    const cached = this.snapshots.get(grid);
+    if (cached && cached.reader === reader && now - cached.at < this.nodeSnapshotMs) return cached.views;
+    const views = this.readNodes(reader, grid);
+    this.snapshots.set(grid, { at: now, reader, views });
+    views.catch(() => this.snapshots.delete(grid));
+    return views;
+  }
+
+  private async readNodes(reader: ReadModelReader, grid: string): Promise<NodeView[]> {
     const names = await reader.ids(gridIndexes.nodes(grid));
     const ids = names.map((name) => `${grid}/${name}`);
     const docs = await reader.docs<NodeDoc>('node', ids);
     if (docs.length === 0) return [];
     const heartbeats = await this.redis.hmget(this.agentData.heartbeats, ...docs.map((d) => d.id));
     const stats = await this.redis.mget(...docs.map((d) => this.agentData.nodeStats(d.id)));
-    return Promise.all(
-      docs.map(async (doc, i) => {
-        const beat = heartbeats[i] === null ? null : Number(heartbeats[i]);
-        const connectedAt = doc.connected_at ? Date.parse(doc.connected_at) : null;
-        const sample = stats[i] ? (JSON.parse(stats[i]!) as NodeStatsSample) : null;
-        return {
-          id: doc.id,
-          name: doc.name,
-          nodeNumber: doc.node_number,
-          labels: doc.labels,
-          availability: doc.availability,
-          connected: doc.connected,
-          // The agent's heartbeat (Kontena's `last_seen_at`), or when it connected if it has not beaten yet.
-          lastSeenMs: beat === null && connectedAt === null ? null : Math.max(beat ?? 0, connectedAt ?? 0),
-          cpus: doc.cpus,
-          memory:
-            doc.mem_total !== null
-              ? {
-                  total: doc.mem_total,
-                  used: sample?.memory.used ?? 0,
-                  cached: sample?.memory.cached ?? 0,
-                  buffers: sample?.memory.buffers ?? 0,
-                }
-              : null,
-          volumeDrivers: doc.volume_drivers.map((d) => d.name),
-          containers: containers ? await this.containersOn(reader, doc.id, serviceId) : [],
-        } satisfies NodeView;
-      }),
-    );
+    return docs.map((doc, i) => {
+      const beat = heartbeats[i] === null ? null : Number(heartbeats[i]);
+      const connectedAt = doc.connected_at ? Date.parse(doc.connected_at) : null;
+      const sample = stats[i] ? (JSON.parse(stats[i]!) as NodeStatsSample) : null;
+      return {
+        id: doc.id,
+        name: doc.name,
+        nodeNumber: doc.node_number,
+        labels: doc.labels,
+        availability: doc.availability,
+        connected: doc.connected,
+        // The agent's heartbeat (Kontena's `last_seen_at`), or when it connected if it has not beaten yet.
+        lastSeenMs: beat === null && connectedAt === null ? null : Math.max(beat ?? 0, connectedAt ?? 0),
+        cpus: doc.cpus,
+        memory:
+          doc.mem_total !== null
+            ? {
+                total: doc.mem_total,
+                used: sample?.memory.used ?? 0,
+                cached: sample?.memory.cached ?? 0,
+                buffers: sample?.memory.buffers ?? 0,
+              }
+            : null,
+        volumeDrivers: doc.volume_drivers.map((d) => d.name),
+        containers: [],
+      } satisfies NodeView;
+    });
   }
 
   private async containersOn(

@@ -1,7 +1,15 @@
 import { Job, Worker } from 'bullmq';
 import type Redis from 'ioredis';
-import { Actor, isDomainError, placementDecider, PlacementState } from '@libs/domain';
-import { AggregateCommandHandler, streamName } from '@libs/eventstore';
+import {
+  Actor,
+  Decider,
+  isDomainError,
+  PlacementCommand,
+  placementDecider,
+  PlacementEvent,
+  PlacementState,
+} from '@libs/domain';
+import { AggregateCommandHandler, CommandOutcome, streamName } from '@libs/eventstore';
 import type { Logger } from '@libs/logging';
 import {
   AgentReport,
@@ -13,6 +21,7 @@ import {
 } from '@libs/queues';
 import type { AgentQueues } from '../reconcile/agent-queues';
 import type { ReconcileRequests } from '../reconcile/reconcile-requests';
+import { PerServiceBatches } from './per-service-batches';
 
 /** `<grid>/<stack>/<service>/<n>` → the service and the instance number. */
 export function parseInstanceId(instanceId: string): { serviceId: string; instanceNumber: number } | null {
@@ -31,6 +40,24 @@ export function parseInstanceId(instanceId: string): { serviceId: string; instan
 
 const nodeName = (nodeId: string) => nodeId.slice(nodeId.indexOf('/') + 1);
 
+interface ParsedReport {
+  report: InstanceStateReport | InstanceEventReport;
+  instanceNumber: number;
+}
+
+/**
+ * The placement decider as reports see it: events of a service the reconciler never placed anything for (a
+ * stray container) are no one's history. A removal's event may arrive after the removal itself was recorded,
+ * so any placed service's events count.
+ */
+export const placementReportDecider: Decider<PlacementState, PlacementCommand, PlacementEvent> = {
+  ...placementDecider,
+  decide: (command, state, context) =>
+    command.type === 'RecordInstanceEvent' && state.version === 0
+      ? []
+      : placementDecider.decide(command, state, context),
+};
+
 /**
  * Turns agents' reports (`agent-reports`) into events in the instance's placement stream: state changes
  * (only changes: an agent repeating itself appends nothing) and instance events for the event logs. A change
@@ -40,6 +67,9 @@ const nodeName = (nodeId: string) => nodeId.slice(nodeId.indexOf('/') + 1);
  */
 export class ReportWorker {
   private readonly worker: Worker<AgentReport>;
+  private readonly intake = new PerServiceBatches<ParsedReport>((serviceId, reports) =>
+    this.record(serviceId, reports),
+  );
 
   constructor(
     connection: Redis,
@@ -77,21 +107,62 @@ export class ReportWorker {
       this.logger.warn({ report }, 'report for a malformed instance id ignored');
       return;
     }
-    if (report.kind === 'instance-state')
-      await this.recordState(report, instance.serviceId, instance.instanceNumber);
-    else await this.recordEvent(report, instance.serviceId, instance.instanceNumber);
+    await this.intake.add(instance.serviceId, { report, instanceNumber: instance.instanceNumber });
   }
 
   private actor(nodeId: string): Actor {
     return { kind: 'node', nodeId, grid: nodeId.split('/')[0] };
   }
 
-  private async recordState(report: InstanceStateReport, serviceId: string, n: number): Promise<void> {
+  /** The reports on one service's placement that arrived together, recorded in one append. */
+  private async record(serviceId: string, reports: readonly ParsedReport[]): Promise<(Error | null)[]> {
     const stream = streamName('placement', serviceId);
-    const outcome = await this.streams.handle(
+    const outcomes = await this.streams.handleBatch(
       stream,
-      placementDecider,
-      {
+      placementReportDecider,
+      reports.map(({ report, instanceNumber }) => ({
+        command: this.command(report, instanceNumber),
+        context: {
+          now: report.kind === 'instance-state' ? new Date() : new Date(report.at),
+          actor: this.actor(report.nodeId),
+        },
+      })),
+    );
+    const placed = outcomes.filter(
+      (o): o is CommandOutcome<PlacementState, PlacementEvent> => !isDomainError(o),
+    );
+    if (placed.some((o) => o.events.length > 0)) await this.requests.request(serviceId);
+    // Reports do not move instances, so the batch's last state says where each one is placed.
+    const state = placed.length > 0 ? placed[placed.length - 1].state : null;
+    const strays = reports
+      .filter(
+        ({ report: r, instanceNumber }, i) =>
+          r.kind === 'instance-state' &&
+          r.state !== 'removed' &&
+          !isDomainError(outcomes[i]) &&
+          (state === null || !this.placedOn(state, instanceNumber, r.nodeId)),
+      )
+      .map(({ report }) => report as InstanceStateReport);
+    if (strays.length > 0) {
+      await this.agents.send(
+        strays.map((r) => ({
+          node: r.nodeId,
+          jobId: jobIds.removeInstance(r.instanceId, r.deployRev),
+          job: {
+            kind: 'remove-instance',
+            instanceId: r.instanceId,
+            deployRev: r.deployRev,
+            reason: 'not placed on this node',
+          },
+        })),
+      );
+    }
+    return outcomes.map((o) => (isDomainError(o) ? new Error(o.message) : null));
+  }
+
+  private command(report: AgentReport, n: number): PlacementCommand {
+    if (report.kind === 'instance-state')
+      return {
         type: 'RecordInstanceReport',
         data: {
           instance_number: n,
@@ -105,52 +176,20 @@ export class ReportWorker {
           ports: report.ports ?? [],
           reported_at: report.at,
         },
+      };
+    return {
+      type: 'RecordInstanceEvent',
+      data: {
+        instance_number: n,
+        node: nodeName(report.nodeId),
+        type: report.type,
+        severity: report.severity,
+        message: report.message,
       },
-      { now: new Date(), actor: this.actor(report.nodeId) },
-    );
-    if (isDomainError(outcome)) throw new Error(outcome.message);
-    if (outcome.events.length > 0) await this.requests.request(serviceId);
-    if (report.state !== 'removed' && !this.placedOn(outcome.state, n, report.nodeId)) {
-      await this.agents.send([
-        {
-          node: report.nodeId,
-          jobId: jobIds.removeInstance(report.instanceId, report.deployRev),
-          job: {
-            kind: 'remove-instance',
-            instanceId: report.instanceId,
-            deployRev: report.deployRev,
-            reason: 'not placed on this node',
-          },
-        },
-      ]);
-    }
+    };
   }
 
   private placedOn(state: PlacementState, n: number, nodeId: string): boolean {
     return state.instances.get(n)?.node === nodeId;
-  }
-
-  private async recordEvent(report: InstanceEventReport, serviceId: string, n: number): Promise<void> {
-    const stream = streamName('placement', serviceId);
-    // Events of a service the reconciler never placed anything for (a stray container) are no one's history. A
-    // removal's event may arrive after the removal itself was recorded, so any placed service's events count.
-    const state = await this.streams.load(stream, placementDecider);
-    if (state.version === 0) return;
-    const outcome = await this.streams.handle(
-      stream,
-      placementDecider,
-      {
-        type: 'RecordInstanceEvent',
-        data: {
-          instance_number: n,
-          node: nodeName(report.nodeId),
-          type: report.type,
-          severity: report.severity,
-          message: report.message,
-        },
-      },
-      { now: new Date(report.at), actor: this.actor(report.nodeId) },
-    );
-    if (isDomainError(outcome)) throw new Error(outcome.message);
   }
 }

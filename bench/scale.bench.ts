@@ -1,0 +1,357 @@
+/**
+ * `npm run bench:scale` (issue 4): the whole system places and runs many instances on many nodes. One agent
+ * process runs `SCALE_NODES` hollow nodes; services are created and scaled to `SCALE_INSTANCES` instances in
+ * total; the clock runs from the first scale request until every instance is reported running by its node at
+ * the scale's deploy (the instance read models, which only agents' reports change). The ceiling, measured in
+ * the same run: the pure scheduler placing the same instances of the same services on the same nodes.
+ *
+ *   SCALE_NODES=50 SCALE_INSTANCES=1000 SCALE_SERVICES=10 npm run bench:scale
+ *
+ * `SCALE_RECONCILER_ARGS` passes flags to the reconciler's node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
+import type Redis from 'ioredis';
+import {
+  currentGeneration,
+  gridIndexes,
+  NodeDoc,
+  ReadModelKeys,
+  ReadModelReader,
+  serviceIndexes,
+  ServiceInstanceDoc,
+} from '@libs/read-model';
+import { scheduleWorkload, SchedulingNode, SchedulingService, seededRng } from '@libs/scheduler';
+import { AppProcess, RunningSystem, startApp, startSystem, testRedis } from '@libs/testing';
+
+const NODES = Number(process.env.SCALE_NODES ?? 500);
+const INSTANCES = Number(process.env.SCALE_INSTANCES ?? 10_000);
+const SERVICES = Number(process.env.SCALE_SERVICES ?? 20);
+const STRATEGY = process.env.SCALE_STRATEGY ?? 'ha';
+/** Gives up (and says how far it got) after this long from the first scale request. */
+const TIMEOUT_S = Number(process.env.SCALE_TIMEOUT_S ?? 300);
+/** Gives up if the nodes have not all joined after this long. */
+const JOIN_TIMEOUT_S = Number(process.env.SCALE_JOIN_TIMEOUT_S ?? 180);
+/** The reconciler's log level (`debug` logs every pass that did something). */
+const RECONCILER_LOG_LEVEL = process.env.SCALE_RECONCILER_LOG_LEVEL ?? 'warn';
+/** If set, every process's log is written there at the end, one file per process. */
+const LOG_DIR = process.env.SCALE_LOG_DIR;
+const RECONCILER_ARGS = (process.env.SCALE_RECONCILER_ARGS ?? '').split(' ').filter(Boolean);
+/** Kontena numbers a grid's nodes 1..254, so a larger fleet spans grids; services are spread over them too. */
+const GRIDS = Number(process.env.SCALE_GRIDS ?? Math.ceil(NODES / 254));
+const gridName = (g: number) => `scale-${g + 1}`;
+const gridOf = (s: number) => gridName(s % GRIDS);
+const TICKS_PER_SECOND = 100; // Linux USER_HZ
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** CPU seconds (user + system) a process has used so far, from `/proc/<pid>/stat`. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After the command: state is field 3, utime 14 and stime 15 (proc(5)), so indexes 11 and 12 here.
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** Current and peak resident memory of a process in bytes, from `/proc/<pid>/status`. */
+function memory(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0) * 1024;
+  return { rss: kib('VmRSS'), peak: kib('VmHWM') };
+}
+
+/** This process's children (event store, api, projector, reconciler, agent) by app name, from `/proc`. */
+function children(): Map<string, number> {
+  const found = new Map<string, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== process.pid) continue;
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      const app = /apps\/(\w+)\/src/.exec(cmdline)?.[1] ?? 'other';
+      found.set(app, Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+async function reader(redis: Redis, prefix: string): Promise<ReadModelReader> {
+  return new ReadModelReader(redis, new ReadModelKeys(prefix, await currentGeneration(redis, prefix)));
+}
+
+async function until<T>(
+  what: string,
+  timeoutMs: number,
+  context: () => string,
+  probe: () => Promise<T | undefined>,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline)
+      throw new Error(`gave up waiting until ${what} after ${timeoutMs / 1000} s\n${context()}`);
+    await sleep(500);
+  }
+}
+
+/** Instances per service: `INSTANCES` spread over `SERVICES`, the first ones taking the remainder. */
+function instancesOf(s: number): number {
+  return Math.floor(INSTANCES / SERVICES) + (s < INSTANCES % SERVICES ? 1 : 0);
+}
+
+const serviceName = (s: number) => `svc-${s}`;
+
+/** How many instances of each service run the deploy that placed them, as their nodes reported. */
+async function countRunning(r: ReadModelReader): Promise<number> {
+  let running = 0;
+  for (let s = 0; s < SERVICES; s++) {
+    const ids = await r.ids(serviceIndexes.instances(`${gridOf(s)}/null/${serviceName(s)}`));
+    const docs = await r.docs<ServiceInstanceDoc>('instance', ids);
+    running += docs.filter(
+      (d) => d.state === 'running' && d.deploy_rev !== null && d.rev === d.deploy_rev,
+    ).length;
+  }
+  return running;
+}
+
+/** The same placement work as the scheduler's own: each grid's services on its nodes, one after another. */
+function ceiling(nodeDocs: NodeDoc[], runs = 5): { rate: number; placements: number } {
+  const workloads = Array.from({ length: GRIDS }, (_, g) => {
+    const nodes: SchedulingNode[] = nodeDocs
+      .filter((doc) => doc.id.startsWith(`${gridName(g)}/`))
+      .map((doc) => ({
+        id: doc.id,
+        name: doc.name,
+        nodeNumber: doc.node_number,
+        labels: doc.labels,
+        availability: doc.availability,
+        cpus: doc.cpus ?? undefined,
+        memory: doc.mem_total !== null ? { total: doc.mem_total, used: 0, cached: 0, buffers: 0 } : undefined,
+        volumeDrivers: doc.volume_drivers.map((d) => d.name),
+        containers: [],
+      }));
+    const services: SchedulingService[] = [];
+    for (let s = g; s < SERVICES; s += GRIDS) {
+      services.push({
+        id: `${gridOf(s)}/null/${serviceName(s)}`,
+        grid: gridOf(s),
+        stack: 'null',
+        name: serviceName(s),
+        strategy: STRATEGY as SchedulingService['strategy'],
+        stateful: false,
+        instances: instancesOf(s),
+        affinity: [],
+        ports: [],
+        volumes: [],
+        volumesFrom: [],
+        net: 'bridge',
+      });
+    }
+    return { nodes, services, previous: new Map() };
+  });
+  const scheduleAll = (seed: number) =>
+    workloads.reduce((n, workload) => n + scheduleWorkload(workload, seededRng(seed)).placements, 0);
+  scheduleAll(0); // warm up the JIT
+  const rates: number[] = [];
+  let placements = 0;
+  for (let r = 1; r <= runs; r++) {
+    const started = performance.now();
+    placements = scheduleAll(r);
+    rates.push(placements / ((performance.now() - started) / 1000));
+  }
+  rates.sort((a, b) => a - b);
+  return { rate: rates[Math.floor(runs / 2)], placements };
+}
+
+async function main(): Promise<void> {
+  say(
+    `bench:scale on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB ` +
+      `(${(freemem() / 2 ** 30).toFixed(0)} free), node ${process.version}, load ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+  );
+  say(
+    `${NODES} hollow nodes in ${GRIDS} grid(s), ${SERVICES} services (${STRATEGY}, stateless), ${fmt(INSTANCES)} instances in total`,
+  );
+  const redis = testRedis();
+  let system: RunningSystem | undefined;
+  let agent: AppProcess | undefined;
+  const bail = (signal: NodeJS.Signals) => {
+    say(`\n${signal}: stopping every process`);
+    void stopAll().finally(() => process.exit(130));
+  };
+  const stopAll = async () => {
+    if (LOG_DIR) {
+      mkdirSync(LOG_DIR, { recursive: true });
+      for (const app of [...(system?.apps.values() ?? []), ...(agent ? [agent] : [])])
+        writeFileSync(join(LOG_DIR, `${app.name}.log`), app.logs.join('\n'));
+    }
+    await agent?.kill('SIGKILL');
+    await system?.stop();
+    redis.disconnect();
+  };
+  process.once('SIGINT', bail);
+  process.once('SIGTERM', bail);
+  try {
+    system = await startSystem();
+    const reconciler = await system.startApp(
+      'reconciler',
+      { LOG_LEVEL: RECONCILER_LOG_LEVEL },
+      'main',
+      RECONCILER_ARGS,
+    );
+    const tokens: string[] = [];
+    for (let g = 0; g < GRIDS; g++) {
+      const grid = await system.admin.post('/v1/grids', { name: gridName(g) });
+      if (grid.status !== 201) throw new Error(`creating a grid failed: ${grid.status} ${grid.text}`);
+      tokens.push(grid.body.token);
+    }
+
+    const joinStarted = performance.now();
+    agent = startApp('agent', {
+      ...system.env,
+      LOG_LEVEL: 'warn',
+      API_URL: system.api.baseUrl,
+      GRID_TOKEN: tokens.join(','),
+      NODE_NAME: 'hollow',
+      HOLLOW_NODES: String(NODES),
+      AGENT_DATA_DIR: join(system.dataDir, 'agents'),
+    });
+    let shown = Date.now();
+    const nodeDocs = await until(
+      `${NODES} nodes are connected`,
+      JOIN_TIMEOUT_S * 1000,
+      () => agent!.logs.slice(-10).join('\n'),
+      async () => {
+        if (agent!.pid === undefined || (await Promise.race([agent!.exited.then(() => true), sleep(0)])))
+          throw new Error(`the agent process exited:\n${agent!.logs.slice(-20).join('\n')}`);
+        const r = await reader(redis, system!.redisPrefix);
+        const docs: NodeDoc[] = [];
+        for (let g = 0; g < GRIDS; g++) {
+          const names = await r.ids(gridIndexes.nodes(gridName(g)));
+          docs.push(
+            ...(await r.docs<NodeDoc>(
+              'node',
+              names.map((n) => `${gridName(g)}/${n}`),
+            )),
+          );
+        }
+        const connected = docs.filter((d) => d.connected && d.cpus !== null);
+        if (Date.now() - shown > 10_000) {
+          shown = Date.now();
+          say(`  ${docs.length} nodes created, ${connected.length} connected and reporting`);
+        }
+        return connected.length >= NODES ? connected : undefined;
+      },
+    );
+    say(`nodes joined in ${((performance.now() - joinStarted) / 1000).toFixed(1)} s`);
+
+    for (let s = 0; s < SERVICES; s++) {
+      const created = await system.admin.post(`/v1/grids/${gridOf(s)}/services`, {
+        name: serviceName(s),
+        image: 'bench/hollow:1',
+        stateful: false,
+        strategy: STRATEGY,
+        instances: 0,
+      });
+      if (created.status !== 201)
+        throw new Error(`creating ${serviceName(s)} failed: ${created.status} ${created.text}`);
+    }
+
+    // What the fleet costs before any instance exists (heartbeats, node info, idle queues): that much of
+    // the two cores is not available to placing instances, because the simulated nodes share the machine.
+    const idleSeconds = 5;
+    const processes = [...children()];
+    const idleBefore = processes.map(([, p]) => cpuSeconds(p));
+    await sleep(idleSeconds * 1000);
+    const idleCpu = processes.map(
+      ([name, p], k) => `${name} ${(((cpuSeconds(p) - idleBefore[k]) / idleSeconds) * 100).toFixed(0)}%`,
+    );
+
+    const pid = reconciler.pid!;
+    const cpuBefore = cpuSeconds(pid);
+    const others = [...children()].filter(([name]) => name !== 'reconciler');
+    const othersBefore = others.map(([, other]) => cpuSeconds(other));
+    let peakRss = memory(pid).rss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, memory(pid).rss)), 250);
+
+    const started = performance.now();
+    for (let s = 0; s < SERVICES; s++) {
+      const scaled = await system.admin.post(`/v1/services/${gridOf(s)}/null/${serviceName(s)}/scale`, {
+        instances: instancesOf(s),
+      });
+      if (scaled.status !== 200)
+        throw new Error(`scaling ${serviceName(s)} failed: ${scaled.status} ${scaled.text}`);
+    }
+    const requested = (performance.now() - started) / 1000;
+
+    let running = 0;
+    let lastShown = 0;
+    const deadline = started + TIMEOUT_S * 1000;
+    while (running < INSTANCES && performance.now() < deadline) {
+      await sleep(500);
+      running = await countRunning(await reader(redis, system.redisPrefix));
+      const elapsed = (performance.now() - started) / 1000;
+      if (elapsed - lastShown >= 5 || running === INSTANCES) {
+        say(`  ${elapsed.toFixed(1)} s: ${fmt(running)} running`);
+        lastShown = elapsed;
+      }
+    }
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(sampler);
+    const cpu = cpuSeconds(pid) - cpuBefore;
+    const othersCpu = others.map(
+      ([name, other], k) => `${name} ${(cpuSeconds(other) - othersBefore[k]).toFixed(1)} s`,
+    );
+    if (running < INSTANCES) {
+      say(`\nGAVE UP after ${TIMEOUT_S} s: ${fmt(running)} of ${fmt(INSTANCES)} instances running.`);
+      process.exitCode = 2;
+    }
+
+    const rate = running / seconds;
+    const top = ceiling(nodeDocs);
+    say('');
+    say('| measurement | result |');
+    say('|---|---:|');
+    say(`| scale requests (${SERVICES}, sequential) | ${requested.toFixed(2)} s |`);
+    say(
+      `| time until all ${fmt(INSTANCES)} instances run | ${running === INSTANCES ? `${seconds.toFixed(1)} s` : `not reached (${fmt(running)} after ${seconds.toFixed(0)} s)`} |`,
+    );
+    say(`| placements/s (instances running / time) | ${fmt(rate)} |`);
+    say(
+      `| ceiling: pure scheduler, same services on the same nodes (median of 5) | ${fmt(top.rate)} placements/s (${fmt(top.placements)} placed) |`,
+    );
+    say(`| ratio to the ceiling | ${((rate / top.rate) * 100).toFixed(2)}% |`);
+    say(
+      `| reconciler CPU | ${cpu.toFixed(1)} s (${((cpu / seconds) * 100).toFixed(0)}% of one core, ${((cpu / Math.max(1, running)) * 1e6).toFixed(0)} µs per instance) |`,
+    );
+    say(`| reconciler RSS peak during the run | ${(peakRss / 2 ** 20).toFixed(0)} MB |`);
+    say(`| other processes' CPU during the run (redis-server not included) | ${othersCpu.join(', ')} |`);
+    say(`| idle load of the joined fleet before scaling (% of one core) | ${idleCpu.join(', ')} |`);
+    say(
+      `\nTargets (issue 4): all running within 30 s — ${running === INSTANCES && seconds <= 30 ? 'met' : 'missed'}; ` +
+        `at least 1,000 placements/s — ${rate >= 1000 ? 'met' : 'missed'}. Load average now ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}.`,
+    );
+  } finally {
+    await stopAll();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench:scale failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
