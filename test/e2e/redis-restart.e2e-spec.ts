@@ -1,0 +1,286 @@
+/**
+ * Issue 4 (b), chaos: Redis restarted under load, and everything recovers without restarting an app. The
+ * system runs against a private redis-server without persistence, so it comes back EMPTY: read models,
+ * checkpoints, heartbeats and BullMQ queues are gone, only the event store still has everything. The apps
+ * must notice and rebuild what lived in Redis by themselves.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import Redis from 'ioredis';
+import { EventStoreDBClient } from '@eventstore/db-client';
+import { comparePositions, disposeClient, headOfAll, positionFromString } from '@libs/eventstore';
+import {
+  currentGeneration,
+  ReadModelKeys,
+  ReadModelReader,
+  serviceIndexes,
+  ServiceInstanceDoc,
+} from '@libs/read-model';
+import { AppProcess, dumpPrefix, RunningSystem, startApp, startSystem } from '@libs/testing';
+import { until } from './support/until';
+
+jest.setTimeout(60_000);
+
+const GRID = 'chaos';
+const RECONCILER_ENV = {
+  NODE_OFFLINE_AFTER_MS: '4000',
+  LIVENESS_INTERVAL_MS: '500',
+  GRACE_PERIOD_MS: '1000',
+  RESYNC_INTERVAL_MS: '2000',
+  POLL_MS: '300',
+  RESCHEDULE_BACKOFF_MS: '2000',
+  LEASE_TTL_MS: '3000',
+};
+
+let port: number;
+let redisServer: ChildProcess | undefined;
+let redis: Redis;
+let system: RunningSystem | undefined;
+let agent: AppProcess | undefined;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port: free } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return free;
+}
+
+/** A redis-server without persistence: killed and started again, it is empty. */
+async function startRedisServer(): Promise<void> {
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  redisServer = child;
+  const probe = new Redis(port, '127.0.0.1', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  try {
+    await until(
+      `redis-server answers on port ${port}`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`redis-server exited ${child.exitCode}`);
+        if (probe.status !== 'ready') await probe.connect().catch(() => undefined);
+        return (await probe.ping()) === 'PONG';
+      },
+      10_000,
+      50,
+    );
+  } finally {
+    probe.disconnect();
+  }
+}
+
+async function killRedisServer(): Promise<void> {
+  const child = redisServer;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+async function reader(): Promise<ReadModelReader> {
+  return new ReadModelReader(
+    redis,
+    new ReadModelKeys(system!.redisPrefix, await currentGeneration(redis, system!.redisPrefix)),
+  );
+}
+
+async function instances(service: string): Promise<ServiceInstanceDoc[]> {
+  const r = await reader();
+  return r.docs<ServiceInstanceDoc>(
+    'instance',
+    await r.ids(serviceIndexes.instances(`${GRID}/null/${service}`)),
+  );
+}
+
+beforeAll(async () => {
+  port = await freePort();
+  await startRedisServer();
+  redis = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 2, retryStrategy: () => 100 });
+  system = await startSystem({ env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
+  await system.startApp('reconciler', RECONCILER_ENV);
+  const grid = await system.admin.post('/v1/grids', { name: GRID, initial_size: 1 });
+  expect(grid.status).toBe(201);
+  agent = startApp('agent', {
+    ...system.env,
+    API_URL: system.api.baseUrl,
+    GRID_TOKEN: grid.body.token,
+    NODE_NAME: 'hollow',
+    HOLLOW_NODES: '2',
+    AGENT_DATA_DIR: join(system.dataDir, 'hollow'),
+    HEARTBEAT_INTERVAL_MS: '300',
+    PULL_INTERVAL_MS: '2000',
+  });
+  await agent.waitForLog((line) => line.msg === 'agent started', 30_000);
+}, 60_000);
+
+afterAll(async () => {
+  if (process.env.E2E_LOG_FILE && system) {
+    writeFileSync(
+      process.env.E2E_LOG_FILE,
+      [...system.logs(), ...(agent?.logs.map((l) => `[agent] ${l}`) ?? [])].join('\n'),
+    );
+  }
+  await agent?.stop();
+  await system?.stop();
+  redis?.disconnect();
+  await killRedisServer();
+}, 60_000);
+
+/** What the load loop was told happened: only these must be visible afterwards. */
+const acknowledged = { services: new Map<string, number>(), secrets: new Set<string>(), failures: 0 };
+
+describe('Redis restarted empty under load', () => {
+  it('recovers: the api answers, every acknowledged command is visible, services converge', async () => {
+    let loading = true;
+    const clients = Array.from({ length: 4 }, async (_, client) => {
+      for (let i = 0; loading; i++) {
+        const name = `svc-${client}-${i}`;
+        try {
+          const created = await system!.admin.post(
+            `/v1/grids/${GRID}/services`,
+            { name, image: 'hollow/app:1', stateful: false, instances: 1 },
+            { timeoutMs: 5_000 },
+          );
+          if (created.status !== 201) throw new Error(`create ${created.status}`);
+          acknowledged.services.set(name, 1);
+          const deploy = await system!.admin.post(
+            `/v1/services/${GRID}/null/${name}/deploy`,
+            {},
+            { timeoutMs: 5_000 },
+          );
+          if (deploy.status !== 200) throw new Error(`deploy ${deploy.status}`);
+          // Scales only grow, so the count a service ends with is at least the last acknowledged one.
+          const scaled = await system!.admin.post(
+            `/v1/services/${GRID}/null/${name}/scale`,
+            { instances: 2 },
+            { timeoutMs: 5_000 },
+          );
+          if (scaled.status !== 200) throw new Error(`scale ${scaled.status}`);
+          acknowledged.services.set(name, 2);
+          const secret = await system!.admin.post(
+            `/v1/grids/${GRID}/secrets`,
+            { name: `SECRET_${client}_${i}`, value: `value-${i}` },
+            { timeoutMs: 5_000 },
+          );
+          if (secret.status !== 201) throw new Error(`secret ${secret.status}`);
+          acknowledged.secrets.add(`SECRET_${client}_${i}`);
+        } catch {
+          acknowledged.failures++;
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      }
+    });
+
+    await until(
+      'the load has acknowledged a few services',
+      async () => acknowledged.services.size >= 4,
+      20_000,
+    );
+    await killRedisServer();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await startRedisServer();
+    expect(await redis.dbsize()).toBeLessThan(5); // empty, but for whatever reconnected first
+    const before = acknowledged.services.size;
+    await until(
+      'the load gets acknowledgements again',
+      async () => acknowledged.services.size >= before + 4,
+      30_000,
+    );
+    loading = false;
+    await Promise.all(clients);
+    // The outage was felt: the projector found its read models gone and projected the log again.
+    await system!.apps
+      .get('projector')!
+      .waitForLog((line) => String(line.msg).startsWith('read models vanished from Redis'), 1_000);
+    if (process.env.E2E_VERBOSE)
+      process.stderr.write(
+        `redis restart: ${JSON.stringify({ ...acknowledged, services: acknowledged.services.size, secrets: acknowledged.secrets.size })}\n`,
+      );
+
+    // Every acknowledged command is visible through the api again.
+    const listed = await until('the api lists every acknowledged service', async () => {
+      const answer = await system!.admin.get(`/v1/grids/${GRID}/services`);
+      if (answer.status !== 200) return undefined;
+      const names = new Set((answer.body.services as { name: string }[]).map((s) => s.name));
+      return [...acknowledged.services.keys()].every((n) => names.has(n)) ? answer.body.services : undefined;
+    });
+    for (const service of listed as { name: string; instances: number }[]) {
+      const acked = acknowledged.services.get(service.name);
+      if (acked !== undefined)
+        expect({ name: service.name, instances: Math.max(service.instances, acked) }).toEqual({
+          name: service.name,
+          instances: service.instances,
+        });
+    }
+    const secrets = await system!.admin.get(`/v1/grids/${GRID}/secrets`);
+    const secretNames = new Set((secrets.body.secrets as { name: string }[]).map((s) => s.name));
+    expect([...acknowledged.secrets].filter((n) => !secretNames.has(n))).toEqual([]);
+
+    // Heartbeats come back: both hollow nodes are online.
+    await until('both nodes are online', async () => {
+      const nodes = (await system!.admin.get(`/v1/grids/${GRID}/nodes`)).body.nodes as { status: string }[];
+      return nodes.length === 2 && nodes.every((n) => n.status === 'online');
+    });
+
+    // The reconciler converges every service that was deployed to its desired count.
+    await until(
+      'every deployed service runs its desired instances',
+      async () => {
+        for (const service of listed as { name: string; instances: number; state: string }[]) {
+          if (service.state === 'initialized') continue; // created, never deployed: nothing to run
+          const docs = await instances(service.name);
+          if (docs.length !== service.instances || docs.some((d) => d.state !== 'running')) return false;
+        }
+        return true;
+      },
+      40_000,
+    );
+  });
+
+  it('no process crashed, and the read models equal a fresh rebuild', async () => {
+    for (const app of [...system!.apps.values(), agent!])
+      expect({
+        app: app.name,
+        stillRunning: (await Promise.race([app.exited, Promise.resolve('running')])) === 'running',
+      }).toEqual({
+        app: app.name,
+        stillRunning: true,
+      });
+    // Nothing may append while the two generations are compared.
+    await agent!.stop();
+    await system!.apps.get('reconciler')!.stop();
+    const live = await currentGeneration(redis, system!.redisPrefix);
+    const client = EventStoreDBClient.connectionString(system!.eventStoreUrl);
+    try {
+      const head = await headOfAll(client);
+      const keys = new ReadModelKeys(system!.redisPrefix, live);
+      await until('the projector reached the head of $all', async () => {
+        const raw = await redis.get(keys.checkpoint);
+        return !!raw && !!head && comparePositions(positionFromString(raw), head) >= 0;
+      });
+    } finally {
+      await disposeClient(client);
+    }
+    const snapshot = async (generation: number) => {
+      const all = await dumpPrefix(redis, new ReadModelKeys(system!.redisPrefix, generation).root);
+      all.delete('checkpoint');
+      return all;
+    };
+    const before = await snapshot(live);
+    const rebuild = startApp('projector', { ...system!.env, LOG_LEVEL: 'warn' }, 'rebuild');
+    expect(await rebuild.exited).toBe(0);
+    const after = await snapshot(await currentGeneration(redis, system!.redisPrefix));
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+    for (const [key, value] of before) expect({ key, value: after.get(key) }).toEqual({ key, value });
+  });
+});
