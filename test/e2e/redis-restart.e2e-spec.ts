@@ -137,7 +137,12 @@ afterAll(async () => {
 }, 60_000);
 
 /** What the load loop was told happened: only these must be visible afterwards. */
-const acknowledged = { services: new Map<string, number>(), secrets: new Set<string>(), failures: 0 };
+const acknowledged = {
+  services: new Map<string, number>(),
+  deployed: new Set<string>(),
+  secrets: new Set<string>(),
+  failures: 0,
+};
 
 describe('Redis restarted empty under load', () => {
   it('recovers: the api answers, every acknowledged command is visible, services converge', async () => {
@@ -159,6 +164,7 @@ describe('Redis restarted empty under load', () => {
             { timeoutMs: 5_000 },
           );
           if (deploy.status !== 200) throw new Error(`deploy ${deploy.status}`);
+          acknowledged.deployed.add(name);
           // Scales only grow, so the count a service ends with is at least the last acknowledged one.
           const scaled = await system!.admin.post(
             `/v1/services/${GRID}/null/${name}/scale`,
@@ -204,7 +210,7 @@ describe('Redis restarted empty under load', () => {
       .waitForLog((line) => String(line.msg).startsWith('read models vanished from Redis'), 1_000);
     if (process.env.E2E_VERBOSE)
       process.stderr.write(
-        `redis restart: ${JSON.stringify({ ...acknowledged, services: acknowledged.services.size, secrets: acknowledged.secrets.size })}\n`,
+        `redis restart: ${JSON.stringify({ ...acknowledged, services: acknowledged.services.size, deployed: acknowledged.deployed.size, secrets: acknowledged.secrets.size })}\n`,
       );
 
     // Every acknowledged command is visible through the api again.
@@ -232,19 +238,29 @@ describe('Redis restarted empty under load', () => {
       return nodes.length === 2 && nodes.every((n) => n.status === 'online');
     });
 
-    // The reconciler converges every service that was deployed to its desired count.
-    await until(
+    // The reconciler converges every deployed service to its desired count (resync re-enqueues the work
+    // whose BullMQ jobs were lost; the agents' queues are recreated).
+    const converged = await until(
       'every deployed service runs its desired instances',
       async () => {
-        for (const service of listed as { name: string; instances: number; state: string }[]) {
-          if (service.state === 'initialized') continue; // created, never deployed: nothing to run
+        const services = (await system!.admin.get(`/v1/grids/${GRID}/services`)).body.services as {
+          name: string;
+          instances: number;
+          state: string;
+        }[];
+        const deployed = services.filter((s) => s.state !== 'initialized'); // never deployed: nothing runs
+        for (const service of deployed) {
           const docs = await instances(service.name);
           if (docs.length !== service.instances || docs.some((d) => d.state !== 'running')) return false;
         }
-        return true;
+        return deployed;
       },
       40_000,
     );
+    expect(converged.length).toBeGreaterThanOrEqual(acknowledged.deployed.size);
+    expect([...acknowledged.deployed].filter((n) => !converged.some((s) => s.name === n))).toEqual([]);
+    // A request that met the outage was told to retry (503), never answered with an internal error.
+    expect(system!.apps.get('api')!.logs.filter((l) => l.includes('"msg":"unhandled error"'))).toEqual([]);
   });
 
   it('no process crashed, and the read models equal a fresh rebuild', async () => {

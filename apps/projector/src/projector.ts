@@ -29,6 +29,9 @@ export interface ProjectorOptions {
   onCaughtUp?: () => void;
 }
 
+/** How often an idle projector checks that Redis still holds its checkpoint. */
+const VANISH_CHECK_MS = 5_000;
+
 /** Most events applied in one atomic step while catching up. */
 const MAX_BATCH = 256;
 
@@ -46,6 +49,7 @@ export class Projector {
   private readonly store: ReadModelStore;
   private readonly runner: SubscriptionRunner;
   private lastCheckpoint?: string;
+  private vanishWatch?: NodeJS.Timeout;
 
   constructor(private readonly options: ProjectorOptions) {
     this.keys = new ReadModelKeys(options.prefix, options.generation);
@@ -88,12 +92,27 @@ export class Projector {
 
   start(): this {
     this.runner.start();
+    // An idle projector writes nothing, so it would not notice an emptied Redis until the next event: it
+    // looks when the connection comes back (a restart) and now and then (a flush).
+    this.options.redis.on('ready', this.lookForVanishedReadModels);
+    this.vanishWatch = setInterval(this.lookForVanishedReadModels, VANISH_CHECK_MS);
+    this.vanishWatch.unref();
     return this;
   }
 
   stop(): Promise<void> {
+    this.options.redis.off('ready', this.lookForVanishedReadModels);
+    clearInterval(this.vanishWatch);
     return this.runner.stop();
   }
+
+  private readonly lookForVanishedReadModels = (): void => {
+    if (this.lastCheckpoint === undefined) return;
+    this.options.redis.exists(this.keys.checkpoint).then(
+      (exists) => (exists === 0 && this.lastCheckpoint !== undefined ? this.runner.resubscribe() : undefined),
+      () => undefined, // Redis is away: the next 'ready' looks again
+    );
+  };
 
   /** The checkpoint this generation has reached. */
   checkpoint(): Promise<string | undefined> {
