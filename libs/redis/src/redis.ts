@@ -8,7 +8,11 @@ export const DEFAULT_REDIS_PREFIX = 'kontena:';
  * command (`maxRetriesPerRequest: null`, DESIGN.md §6); request-path connections fail fast so a Redis
  * outage answers 503 instead of hanging requests.
  */
-export function connectRedis(url = process.env.REDIS_URL ?? DEFAULT_REDIS_URL, role: 'request' | 'worker' = 'request', options: RedisOptions = {}): Redis {
+export function connectRedis(
+  url = process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
+  role: 'request' | 'worker' = 'request',
+  options: RedisOptions = {},
+): Redis {
   return new Redis(url, {
     lazyConnect: false,
     enableAutoPipelining: true,
@@ -16,4 +20,22 @@ export function connectRedis(url = process.env.REDIS_URL ?? DEFAULT_REDIS_URL, r
     retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2_000),
     ...options,
   });
+}
+
+/** Messages ioredis fails a command with when it has no connection to send it on. */
+const NO_CONNECTION = [
+  /^Connection is closed/,
+  /^Stream isn't writeable/,
+  /^connect ECONNREFUSED/,
+  /^read ECONNRESET/,
+];
+
+/**
+ * Whether `error` means Redis could not be reached (down, restarting), rather than that it refused the
+ * command: a request-path connection gives up after a few retries, and the answer is "try again" (503).
+ */
+export function isRedisUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'MaxRetriesPerRequestError') return true;
+  return NO_CONNECTION.some((pattern) => pattern.test(error.message));
 }

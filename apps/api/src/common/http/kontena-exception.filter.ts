@@ -1,7 +1,15 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, NotFoundException } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { DomainError } from '@libs/domain';
+import { isRedisUnavailable } from '@libs/redis';
 import { DomainException, HttpProblem } from './errors';
 
 /** Kontena's answer for each kind of refusal (kontena-behaviour.md §3, DESIGN.md §8). */
@@ -42,16 +50,35 @@ export class KontenaExceptionFilter implements ExceptionFilter {
     else response.status(status).json(body);
   }
 
-  private answer(exception: unknown, request: Request & { id?: string }): { status: number; body?: unknown; headers?: Record<string, string> } {
+  private answer(
+    exception: unknown,
+    request: Request & { id?: string },
+  ): { status: number; body?: unknown; headers?: Record<string, string> } {
     if (exception instanceof DomainException) return domainAnswer(exception.error);
-    if (exception instanceof HttpProblem) return { status: exception.status, body: exception.body ?? undefined, headers: exception.headers };
+    if (exception instanceof HttpProblem)
+      return { status: exception.status, body: exception.body ?? undefined, headers: exception.headers };
     if (exception instanceof ThrottlerException) return { status: 429, body: { error: 'too_many_requests' } };
     if (exception instanceof NotFoundException) return { status: 404, body: { error: 'Not found' } };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       if (status < 500) return { status, body: { error: exception.message } };
     }
-    this.logger.error({ err: exception, requestId: request.id, method: request.method, url: request.url }, 'unhandled error');
+    // Redis down or restarting: a passing outage the client can retry, not a bug (the apps reconnect).
+    if (isRedisUnavailable(exception)) {
+      this.logger.warn(
+        { err: exception, requestId: request.id, method: request.method, url: request.url },
+        'redis unavailable',
+      );
+      return {
+        status: 503,
+        body: { error: 'Service unavailable, try again later' },
+        headers: { 'retry-after': '1' },
+      };
+    }
+    this.logger.error(
+      { err: exception, requestId: request.id, method: request.method, url: request.url },
+      'unhandled error',
+    );
     return { status: 500, body: { error: 'Internal server error', request_id: request.id } };
   }
 }
