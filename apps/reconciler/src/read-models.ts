@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import { currentGeneration, ReadModelKeys, ReadModelReader } from '@libs/read-model';
+import { reconnectsQuietly } from '@libs/redis';
 
 /** The current read-model generation, followed across rebuilds (DESIGN.md §4), for what a pass may read lagging. */
 export class CurrentReadModels {
@@ -17,7 +18,7 @@ export class CurrentReadModels {
 
   async start(): Promise<void> {
     this.use(await currentGeneration(this.redis, this.prefix));
-    this.subscriber = this.redis.duplicate();
+    this.subscriber = reconnectsQuietly(this.redis.duplicate());
     this.subscriber.on('message', (_channel, message) => {
       const generation = Number(message);
       if (Number.isInteger(generation)) this.use(generation);

@@ -13,13 +13,25 @@ export function connectRedis(
   role: 'request' | 'worker' = 'request',
   options: RedisOptions = {},
 ): Redis {
-  return new Redis(url, {
-    lazyConnect: false,
-    enableAutoPipelining: true,
-    maxRetriesPerRequest: role === 'worker' ? null : 2,
-    retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2_000),
-    ...options,
-  });
+  return reconnectsQuietly(
+    new Redis(url, {
+      lazyConnect: false,
+      enableAutoPipelining: true,
+      maxRetriesPerRequest: role === 'worker' ? null : 2,
+      retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2_000),
+      ...options,
+    }),
+  );
+}
+
+/**
+ * Without an 'error' listener ioredis prints every failed reconnection attempt of an outage to stderr as
+ * an "Unhandled error event". Those are expected: the connection retries by itself and the commands that
+ * could not be sent fail at their call sites, which decide what to say. `duplicate()` copies no listener.
+ */
+export function reconnectsQuietly<T extends Redis>(redis: T): T {
+  redis.on('error', () => undefined);
+  return redis;
 }
 
 /** Messages ioredis fails a command with when it has no connection to send it on. */

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nest
 import type Redis from 'ioredis';
 import { AllPosition, comparePositions, positionFromString } from '@libs/eventstore';
 import { currentGeneration, ReadModelKeys, ReadModelReader } from '@libs/read-model';
+import { reconnectsQuietly } from '@libs/redis';
 import { ApiConfig } from '../config';
 import { REDIS } from './tokens';
 
@@ -34,7 +35,7 @@ export class ReadModels implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleInit(): Promise<void> {
-    this.subscriber = this.redis.duplicate();
+    this.subscriber = reconnectsQuietly(this.redis.duplicate());
     this.subscriber.on('message', (channel, message) => this.onMessage(channel, message));
     await this.subscriber.subscribe(ReadModelKeys.switchChannel(this.config.REDIS_PREFIX));
     await this.use(await currentGeneration(this.redis, this.config.REDIS_PREFIX));
