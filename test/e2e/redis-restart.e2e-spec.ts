@@ -107,7 +107,9 @@ beforeAll(async () => {
   await startRedisServer();
   redis = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 2, retryStrategy: () => 100 });
   system = await startSystem({ env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
-  await system.startApp('reconciler', RECONCILER_ENV);
+  const reconciler = await system.startApp('reconciler', RECONCILER_ENV);
+  // The chaos is Redis lost under load, not during a start: the reconciler's boot takes seconds here.
+  await reconciler.waitForLog((line) => line.msg === 'reconciler started', 30_000);
   const grid = await system.admin.post('/v1/grids', { name: GRID, initial_size: 1 });
   expect(grid.status).toBe(201);
   agent = startApp('agent', {

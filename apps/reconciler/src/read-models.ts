@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { currentGeneration, ReadModelKeys, ReadModelReader } from '@libs/read-model';
-import { reconnectsQuietly } from '@libs/redis';
+import { isRedisUnavailable, reconnectsQuietly } from '@libs/redis';
 
 /** The current read-model generation, followed across rebuilds (DESIGN.md §4), for what a pass may read lagging. */
 export class CurrentReadModels {
@@ -17,7 +17,16 @@ export class CurrentReadModels {
   }
 
   async start(): Promise<void> {
-    this.use(await currentGeneration(this.redis, this.prefix));
+    // A start that meets a Redis outage waits it out: the request connection gives up after a few tries.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        this.use(await currentGeneration(this.redis, this.prefix));
+        break;
+      } catch (error) {
+        if (!isRedisUnavailable(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 2_000)));
+      }
+    }
     this.subscriber = reconnectsQuietly(this.redis.duplicate());
     this.subscriber.on('message', (_channel, message) => {
       const generation = Number(message);

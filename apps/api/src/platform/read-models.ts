@@ -89,6 +89,16 @@ export class ReadModels implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  /**
+   * Whether the read models are behind what this api has already seen: Redis lost them (restarted empty)
+   * and the projector is projecting `$all` again. A token missing then may only be missing for now.
+   */
+  async rebuilding(): Promise<boolean> {
+    if (this.latest === undefined) return false;
+    const raw = await this.redis.get(this.keys.checkpoint);
+    return raw === null || comparePositions(positionFromString(raw), this.latest) < 0;
+  }
+
   private reached(target: VisibilityTarget): boolean {
     if ('position' in target) return this.latest !== undefined && comparePositions(this.latest, target.position) >= 0;
     const applied = this.revisions.get(target.stream);
