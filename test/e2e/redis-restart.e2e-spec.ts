@@ -144,6 +144,7 @@ const acknowledged = {
   deployed: new Set<string>(),
   staleReads: [] as string[],
   refusals: [] as string[],
+  createdAt: [] as number[],
   secrets: new Set<string>(),
   failures: 0,
 };
@@ -162,6 +163,7 @@ describe('Redis restarted empty under load', () => {
           );
           if (created.status !== 201) throw new Error(`create ${created.status}`);
           acknowledged.services.set(name, 1);
+          acknowledged.createdAt.push(Date.now());
           // Read-your-writes holds through the outage: an acknowledged create is visible at once.
           const read = await system!.admin.get(`/v1/services/${GRID}/null/${name}`, { timeoutMs: 5_000 });
           if (read.status !== 200 && read.status !== 503)
@@ -204,9 +206,11 @@ describe('Redis restarted empty under load', () => {
       async () => acknowledged.services.size >= 4,
       20_000,
     );
+    const killedAt = Date.now();
     await killRedisServer();
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     await startRedisServer();
+    const restartedAt = Date.now();
     const before = acknowledged.services.size;
     await until(
       'the load gets acknowledgements again',
@@ -219,11 +223,6 @@ describe('Redis restarted empty under load', () => {
     await system!.apps
       .get('projector')!
       .waitForLog((line) => String(line.msg).startsWith('read models vanished from Redis'), 1_000);
-    if (process.env.E2E_VERBOSE)
-      process.stderr.write(
-        `redis restart: ${JSON.stringify({ ...acknowledged, services: acknowledged.services.size, deployed: acknowledged.deployed.size, secrets: acknowledged.secrets.size })}\n`,
-      );
-
     // Every acknowledged command is visible through the api again.
     const listed = await until('the api lists every acknowledged service', async () => {
       const answer = await system!.admin.get(`/v1/grids/${GRID}/services`);
@@ -269,6 +268,17 @@ describe('Redis restarted empty under load', () => {
       40_000,
     );
     expect(converged.length).toBeGreaterThanOrEqual(acknowledged.deployed.size);
+    if (process.env.E2E_VERBOSE) {
+      const figures = {
+        services: acknowledged.services.size,
+        deployed: acknowledged.deployed.size,
+        secrets: acknowledged.secrets.size,
+        failedIterations: acknowledged.failures,
+        noCreateAcknowledgedForMs: Math.min(...acknowledged.createdAt.filter((t) => t > killedAt)) - killedAt,
+        convergedAfterRestartMs: Date.now() - restartedAt,
+      };
+      process.stderr.write(`redis restart figures: ${JSON.stringify(figures)}\n`);
+    }
     expect([...acknowledged.deployed].filter((n) => !converged.some((s) => s.name === n))).toEqual([]);
     expect(acknowledged.staleReads).toEqual([]);
     expect(acknowledged.refusals).toEqual([]);
