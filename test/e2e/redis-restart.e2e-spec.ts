@@ -145,6 +145,7 @@ const acknowledged = {
   staleReads: [] as string[],
   refusals: [] as string[],
   createdAt: [] as number[],
+  deploys: [] as string[],
   secrets: new Set<string>(),
   failures: 0,
 };
@@ -175,6 +176,7 @@ describe('Redis restarted empty under load', () => {
           );
           if (deploy.status !== 200) throw new Error(`deploy ${deploy.status}`);
           acknowledged.deployed.add(name);
+          acknowledged.deploys.push(`${name}/deploys/${deploy.body.id}`);
           // Scales only grow, so the count a service ends with is at least the last acknowledged one.
           const scaled = await system!.admin.post(
             `/v1/services/${GRID}/null/${name}/scale`,
@@ -182,6 +184,7 @@ describe('Redis restarted empty under load', () => {
             { timeoutMs: 5_000 },
           );
           if (scaled.status !== 200) throw new Error(`scale ${scaled.status}`);
+          acknowledged.deploys.push(`${name}/deploys/${scaled.body.id}`);
           acknowledged.services.set(name, 2);
           const secret = await system!.admin.post(
             `/v1/grids/${GRID}/secrets`,
@@ -268,6 +271,22 @@ describe('Redis restarted empty under load', () => {
       40_000,
     );
     expect(converged.length).toBeGreaterThanOrEqual(acknowledged.deployed.size);
+    // No deploy is left hanging: each acknowledged one finishes (a newer one may supersede it first).
+    const unfinished = await until(
+      'every acknowledged deploy finished',
+      async () => {
+        const states = await Promise.all(
+          acknowledged.deploys.map(async (path) => {
+            const deploy = await system!.admin.get(`/v1/services/${GRID}/null/${path}`);
+            return `${path}: ${deploy.body?.state}${deploy.body?.reason ? ` (${deploy.body.reason})` : ''}`;
+          }),
+        );
+        const open = states.filter((s) => !/: (success|error)( \(.*\))?$/.test(s));
+        return open.length === 0 ? states.filter((s) => !s.endsWith(': success')) : undefined;
+      },
+      30_000,
+    );
+    expect(unfinished).toEqual([]);
     if (process.env.E2E_VERBOSE) {
       const figures = {
         services: acknowledged.services.size,
