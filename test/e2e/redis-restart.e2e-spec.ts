@@ -58,6 +58,8 @@ async function startRedisServer(): Promise<void> {
     },
   );
   redisServer = child;
+  // Even when jest itself is ended before afterAll runs.
+  process.once('exit', () => child.kill('SIGKILL'));
   const probe = new Redis(port, '127.0.0.1', {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
