@@ -4,7 +4,7 @@ import { InvalidEnvironmentError } from '@libs/config';
 import { disposeClient } from '@libs/eventstore';
 import { createLogger } from '@libs/logging';
 import { currentGeneration, ReadModelKeys } from '@libs/read-model';
-import { connectRedis } from '@libs/redis';
+import { connectRedis, reconnectsQuietly } from '@libs/redis';
 import { loadProjectorConfig } from './config';
 import { Projector } from './projector';
 import { PROJECTIONS } from './projections';
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const logger = createLogger('projector');
   const client = EventStoreDBClient.connectionString(config.EVENTSTORE_URL);
   const redis = connectRedis(config.REDIS_URL, 'worker');
-  const subscriber = redis.duplicate();
+  const subscriber = reconnectsQuietly(redis.duplicate());
 
   const start = (generation: number) =>
     new Projector({

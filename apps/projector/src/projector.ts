@@ -12,6 +12,7 @@ import {
   PendingWritesReader,
   ProjectedEvent,
   Projection,
+  READ_MODELS_VANISHED,
   ReadModelKeys,
   ReadModelOp,
   ReadModelReader,
@@ -27,6 +28,9 @@ export interface ProjectorOptions {
   logger: SubscriptionLogger;
   onCaughtUp?: () => void;
 }
+
+/** How often an idle projector checks that Redis still holds its checkpoint. */
+const VANISH_CHECK_MS = 5_000;
 
 /** Most events applied in one atomic step while catching up. */
 const MAX_BATCH = 256;
@@ -45,6 +49,7 @@ export class Projector {
   private readonly store: ReadModelStore;
   private readonly runner: SubscriptionRunner;
   private lastCheckpoint?: string;
+  private vanishWatch?: NodeJS.Timeout;
 
   constructor(private readonly options: ProjectorOptions) {
     this.keys = new ReadModelKeys(options.prefix, options.generation);
@@ -59,18 +64,25 @@ export class Projector {
       checkpoints: {
         load: async () => {
           const raw = await this.reader.checkpoint();
+          if (!raw && this.lastCheckpoint !== undefined) await this.readModelsVanished();
+          this.lastCheckpoint = raw ?? undefined;
           return raw ? positionFromString(raw) : undefined;
         },
         // Filter checkpoints (system events skipped server-side) advance the checkpoint on their own.
         save: async (position) => {
           const value = positionToString(position);
           if (value === this.lastCheckpoint) return;
+          const had = this.lastCheckpoint !== undefined;
+          // XX once a checkpoint was seen: on an emptied Redis this must not write one over nothing.
+          const set = had
+            ? options.redis.multi().set(this.keys.checkpoint, value, 'XX')
+            : options.redis.multi().set(this.keys.checkpoint, value);
+          const results = await set.publish(this.keys.checkpointChannel, value).exec();
+          if (had && results?.[0]?.[1] === null) {
+            this.projectionReader.forget();
+            throw new Error(`${READ_MODELS_VANISHED} the read-model checkpoint is gone`);
+          }
           this.lastCheckpoint = value;
-          await options.redis
-            .multi()
-            .set(this.keys.checkpoint, value)
-            .publish(this.keys.checkpointChannel, value)
-            .exec();
         },
       },
       handleBatch: (envelopes) => this.projectBatch(envelopes),
@@ -80,12 +92,27 @@ export class Projector {
 
   start(): this {
     this.runner.start();
+    // An idle projector writes nothing, so it would not notice an emptied Redis until the next event: it
+    // looks when the connection comes back (a restart) and now and then (a flush).
+    this.options.redis.on('ready', this.lookForVanishedReadModels);
+    this.vanishWatch = setInterval(this.lookForVanishedReadModels, VANISH_CHECK_MS);
+    this.vanishWatch.unref();
     return this;
   }
 
   stop(): Promise<void> {
+    this.options.redis.off('ready', this.lookForVanishedReadModels);
+    clearInterval(this.vanishWatch);
     return this.runner.stop();
   }
+
+  private readonly lookForVanishedReadModels = (): void => {
+    if (this.lastCheckpoint === undefined) return;
+    this.options.redis.exists(this.keys.checkpoint).then(
+      (exists) => (exists === 0 && this.lastCheckpoint !== undefined ? this.runner.resubscribe() : undefined),
+      () => undefined, // Redis is away: the next 'ready' looks again
+    );
+  };
 
   /** The checkpoint this generation has reached. */
   checkpoint(): Promise<string | undefined> {
@@ -99,7 +126,10 @@ export class Projector {
       if (unapplied.length === 0) return;
       const batch = unapplied;
       unapplied = [];
-      const statuses = await this.store.applyBatch(batch.map((b) => b.event));
+      const statuses = await this.store.applyBatch(
+        batch.map((b) => b.event),
+        this.lastCheckpoint !== undefined,
+      );
       reader.applied();
       this.lastCheckpoint = batch[batch.length - 1].event.checkpoint;
       batch.forEach(({ envelope, expected }, i) => this.report(envelope, statuses[i], expected));
@@ -148,6 +178,25 @@ export class Projector {
       throw error;
     }
   }
+  /**
+   * Redis lost this generation (restarted without persistence, flushed): the runner resubscribes from the
+   * start of `$all` and the read models are built again from the log. The generation pointer went too, so
+   * it is put back for readers of a generation other than the default one.
+   */
+  private async readModelsVanished(): Promise<void> {
+    this.options.logger.warn(
+      { generation: this.keys.generation },
+      'read models vanished from Redis (restarted empty?); projecting $all again from the start',
+    );
+    this.projectionReader.forget();
+    if (this.keys.generation !== 1)
+      await this.options.redis.set(
+        ReadModelKeys.pointer(this.options.prefix),
+        String(this.keys.generation),
+        'NX',
+      );
+  }
+
   private report(envelope: RecordedEnvelope, status: ApplyStatus, expected: ApplyStatus): void {
     const where = { stream: envelope.streamName, revision: String(envelope.revision), eventId: envelope.id };
     if (status !== expected) {

@@ -83,6 +83,7 @@ export class Reconciler {
       this.requests,
       config.RECONCILE_CONCURRENCY,
       logger,
+      this.readModels,
     );
     this.reportWorker = new ReportWorker(
       this.workerConnection,

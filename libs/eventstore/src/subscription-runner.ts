@@ -85,6 +85,14 @@ export class SubscriptionRunner {
     await this.loop;
   }
 
+  /**
+   * Ends the current subscription so the loop subscribes again from what `load()` answers now (the
+   * projector, when Redis lost its checkpoint). A no-op when stopped or between subscriptions.
+   */
+  async resubscribe(): Promise<void> {
+    await this.current?.unsubscribe().catch(() => undefined);
+  }
+
   private async run(): Promise<void> {
     const { name, client, checkpoints, logger } = this.options;
     const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 100, maxMs: 10_000 };

@@ -10,8 +10,17 @@
  * so a writer can wait for its own stream's revision (read-your-writes) whatever else the log holds.
  * Returns each event's status: 'applied', 'duplicate' (already applied) or 'gap' (not the next revision:
  * ignored and reported).
+ *
+ * ARGV 4 is '1' when the writer has seen this generation's checkpoint: if it is gone, Redis lost the read
+ * models (restarted empty, flushed) and the script refuses the whole batch with a `VANISHED` error, so the
+ * writer starts over from the beginning of `$all` instead of stacking new events on nothing.
  */
+export const READ_MODELS_VANISHED = 'VANISHED';
+
 export const APPLY_SCRIPT = `
+if ARGV[4] == '1' and redis.call('EXISTS', ARGV[1]) == 0 then
+  return redis.error_reply('${READ_MODELS_VANISHED} the read-model checkpoint is gone')
+end
 local statuses = {}
 local checkpoint = nil
 for _, e in ipairs(cjson.decode(ARGV[3])) do

@@ -7,3 +7,4 @@ export * from './read-model-reader';
 export * from './read-model-store';
 export * from './docs';
 export * from './agent-data';
+export { READ_MODELS_VANISHED } from './apply-script';

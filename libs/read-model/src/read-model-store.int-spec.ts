@@ -1,6 +1,6 @@
 import { deletePrefix, dumpPrefix, testRedis, uniquePrefix } from '@libs/testing';
 import { ReadModelKeys } from './keys';
-import { ReadModelStore } from './read-model-store';
+import { isReadModelsVanished, ReadModelStore } from './read-model-store';
 
 describe('read-model store (real Redis)', () => {
   const redis = testRedis();
@@ -37,6 +37,27 @@ describe('read-model store (real Redis)', () => {
     );
     expect(await redis.exists(keys.doc('grid', 'a'))).toBe(0);
     expect(await redis.get(keys.streamRevision('grid-a'))).toBe('1');
+  });
+
+  it('refuses a whole batch once the checkpoint its writer saw is gone (Redis emptied)', async () => {
+    const keys = new ReadModelKeys(prefix, 3);
+    const store = new ReadModelStore(redis, keys);
+    expect(
+      await store.applyBatch([{ stream: 'grid-v', revision: 0n, checkpoint: '1/1', ops: [] }], false),
+    ).toEqual(['applied']);
+    await redis.del(keys.checkpoint, keys.streamRevision('grid-v'));
+    const later = {
+      stream: 'grid-v',
+      revision: 1n,
+      checkpoint: '2/2',
+      ops: [{ op: 'set' as const, key: keys.doc('grid', 'v'), value: '{}' }],
+    };
+    const refused = await store.applyBatch([later], true).catch((error: unknown) => error);
+    expect(isReadModelsVanished(refused)).toBe(true);
+    expect(await redis.exists(keys.checkpoint, keys.doc('grid', 'v'))).toBe(0);
+    // A writer starting from nothing (a fresh generation, a rebuild) expects no checkpoint.
+    expect(await store.applyBatch([{ ...later, revision: 0n }], false)).toEqual(['applied']);
+    expect(await redis.get(keys.checkpoint)).toBe('2/2');
   });
 
   it('publishes the checkpoint after each update', async () => {

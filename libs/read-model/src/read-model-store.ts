@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import type { ClientContext, Result } from 'ioredis';
-import { APPLY_SCRIPT } from './apply-script';
+import { APPLY_SCRIPT, READ_MODELS_VANISHED } from './apply-script';
 import { ReadModelKeys } from './keys';
 import type { ReadModelOp } from './ops';
 
@@ -17,7 +17,12 @@ export interface ProjectedEvent {
 
 declare module 'ioredis' {
   interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
-    applyReadModelOps(checkpointKey: string, channel: string, batch: string): Result<ApplyStatus[], Context>;
+    applyReadModelOps(
+      checkpointKey: string,
+      channel: string,
+      batch: string,
+      expectCheckpoint: '0' | '1',
+    ): Result<ApplyStatus[], Context>;
   }
 }
 
@@ -31,8 +36,11 @@ export class ReadModelStore {
       redis.defineCommand('applyReadModelOps', { numberOfKeys: 0, lua: APPLY_SCRIPT });
   }
 
-  /** Applies an ordered batch in one atomic step; answers each event's status in order. */
-  applyBatch(events: readonly ProjectedEvent[]): Promise<ApplyStatus[]> {
+  /**
+   * Applies an ordered batch in one atomic step; answers each event's status in order. With
+   * `expectCheckpoint`, fails with a `VANISHED` error (`isReadModelsVanished`) when the checkpoint is gone.
+   */
+  applyBatch(events: readonly ProjectedEvent[], expectCheckpoint = false): Promise<ApplyStatus[]> {
     if (events.length === 0) return Promise.resolve([]);
     const batch = events.map((e) => ({
       rk: this.keys.streamRevision(e.stream),
@@ -45,6 +53,7 @@ export class ReadModelStore {
       this.keys.checkpoint,
       this.keys.checkpointChannel,
       JSON.stringify(batch),
+      expectCheckpoint ? '1' : '0',
     );
   }
 
@@ -57,4 +66,9 @@ export class ReadModelStore {
     const [status] = await this.applyBatch([{ stream, revision, checkpoint, ops }]);
     return status;
   }
+}
+
+/** The error `applyBatch` fails with when Redis no longer holds the checkpoint its writer had seen. */
+export function isReadModelsVanished(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith(READ_MODELS_VANISHED);
 }

@@ -8,12 +8,46 @@ export const DEFAULT_REDIS_PREFIX = 'kontena:';
  * command (`maxRetriesPerRequest: null`, DESIGN.md §6); request-path connections fail fast so a Redis
  * outage answers 503 instead of hanging requests.
  */
-export function connectRedis(url = process.env.REDIS_URL ?? DEFAULT_REDIS_URL, role: 'request' | 'worker' = 'request', options: RedisOptions = {}): Redis {
-  return new Redis(url, {
-    lazyConnect: false,
-    enableAutoPipelining: true,
-    maxRetriesPerRequest: role === 'worker' ? null : 2,
-    retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2_000),
-    ...options,
-  });
+export function connectRedis(
+  url = process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
+  role: 'request' | 'worker' = 'request',
+  options: RedisOptions = {},
+): Redis {
+  return reconnectsQuietly(
+    new Redis(url, {
+      lazyConnect: false,
+      enableAutoPipelining: true,
+      maxRetriesPerRequest: role === 'worker' ? null : 2,
+      retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2_000),
+      ...options,
+    }),
+  );
+}
+
+/**
+ * Without an 'error' listener ioredis prints every failed reconnection attempt of an outage to stderr as
+ * an "Unhandled error event". Those are expected: the connection retries by itself and the commands that
+ * could not be sent fail at their call sites, which decide what to say. `duplicate()` copies no listener.
+ */
+export function reconnectsQuietly<T extends Redis>(redis: T): T {
+  redis.on('error', () => undefined);
+  return redis;
+}
+
+/** Messages ioredis fails a command with when it has no connection to send it on. */
+const NO_CONNECTION = [
+  /^Connection is closed/,
+  /^Stream isn't writeable/,
+  /^connect ECONNREFUSED/,
+  /^read ECONNRESET/,
+];
+
+/**
+ * Whether `error` means Redis could not be reached (down, restarting), rather than that it refused the
+ * command: a request-path connection gives up after a few retries, and the answer is "try again" (503).
+ */
+export function isRedisUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'MaxRetriesPerRequestError') return true;
+  return NO_CONNECTION.some((pattern) => pattern.test(error.message));
 }

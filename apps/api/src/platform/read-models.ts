@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nest
 import type Redis from 'ioredis';
 import { AllPosition, comparePositions, positionFromString } from '@libs/eventstore';
 import { currentGeneration, ReadModelKeys, ReadModelReader } from '@libs/read-model';
+import { reconnectsQuietly } from '@libs/redis';
 import { ApiConfig } from '../config';
 import { REDIS } from './tokens';
 
@@ -34,7 +35,7 @@ export class ReadModels implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleInit(): Promise<void> {
-    this.subscriber = this.redis.duplicate();
+    this.subscriber = reconnectsQuietly(this.redis.duplicate());
     this.subscriber.on('message', (channel, message) => this.onMessage(channel, message));
     await this.subscriber.subscribe(ReadModelKeys.switchChannel(this.config.REDIS_PREFIX));
     await this.use(await currentGeneration(this.redis, this.config.REDIS_PREFIX));
@@ -86,6 +87,16 @@ export class ReadModels implements OnModuleInit, OnModuleDestroy {
       this.waiters = this.waiters.filter((w) => w !== waiter);
       waiter.resolve(this.reached(target));
     }
+  }
+
+  /**
+   * Whether the read models are behind what this api has already seen: Redis lost them (restarted empty)
+   * and the projector is projecting `$all` again. A token missing then may only be missing for now.
+   */
+  async rebuilding(): Promise<boolean> {
+    if (this.latest === undefined) return false;
+    const raw = await this.redis.get(this.keys.checkpoint);
+    return raw === null || comparePositions(positionFromString(raw), this.latest) < 0;
   }
 
   private reached(target: VisibilityTarget): boolean {

@@ -10,8 +10,17 @@ import { ConcurrentChange, PlanExecutor } from './plan-executor';
 import type { ReconcileJobData, ReconcileRequests } from './reconcile-requests';
 import type { StateLoader } from './state-loader';
 
+/** How soon a pass put off while the read models are rebuilt looks again. */
+const REBUILD_RETRY_MS = 500;
+
 /** Passes repeated at once when another writer changed a stream the pass decided on. */
 const CONFLICT_ATTEMPTS = 5;
+
+/** Whether what a pass reads from the read models can be trusted (see `CurrentReadModels`). */
+export interface ReadModelsHealth {
+  readonly connectionEpoch: number;
+  rebuilding(): Promise<boolean>;
+}
 
 /** What one pass did, for the job's return value and the logs. */
 export interface PassSummary {
@@ -40,6 +49,7 @@ export class ReconcileWorker {
     private readonly requests: ReconcileRequests,
     concurrency: number,
     private readonly logger: Logger,
+    private readonly readModels: ReadModelsHealth = { connectionEpoch: 0, rebuilding: async () => false },
   ) {
     this.worker = new Worker<ReconcileJobData, PassSummary>(QUEUES.reconcile, (job) => this.process(job), {
       connection,
@@ -72,7 +82,12 @@ export class ReconcileWorker {
     const { serviceId } = job.data;
     for (let attempt = 1; ; attempt++) {
       const now = Date.now();
+      const epoch = this.readModels.connectionEpoch;
+      if (await this.readModels.rebuilding()) return this.putOff(serviceId);
       const input = await this.loader.load(serviceId, now);
+      // Nodes and instances missing from a half-rebuilt Redis would read as "no nodes" and fail deploys.
+      if (epoch !== this.readModels.connectionEpoch || (await this.readModels.rebuilding()))
+        return this.putOff(serviceId);
       let out: Plan;
       try {
         out = plan(input);
@@ -103,6 +118,12 @@ export class ReconcileWorker {
       if (summary.events || summary.jobs || summary.deployRequests) this.logger.debug(summary, 'reconciled');
       return summary;
     }
+  }
+
+  /** Level-triggered: nothing is lost by looking again once the projector is back where it was. */
+  private async putOff(serviceId: string): Promise<PassSummary> {
+    await this.requests.request(serviceId, REBUILD_RETRY_MS);
+    return { serviceId, events: 0, jobs: 0, deployRequests: 0, requeueAfterMs: REBUILD_RETRY_MS };
   }
 
   /** A deploy that cannot progress says why, instead of waiting for its timeout. */
