@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { NotFound } from '@libs/domain';
-import { crossIndexes, GridDoc, gridIndexes, NodeDoc, ServiceDoc, serviceIndexes, ServiceInstanceDoc } from '@libs/read-model';
+import { crossIndexes, GridDoc, NodeDoc, ServiceDoc, ServiceInstanceDoc } from '@libs/read-model';
 import { NodeLiveness } from '../agent-data/node-liveness';
 import { DomainException } from '../common/http/errors';
+import { nodeId } from '../nodes/node-finder';
 import { ReadModels } from '../platform/read-models';
+import { ServiceView } from '../services/service.view';
 import { isContainer, renderContainer } from './container.view';
+import { instancesOnGridNodes } from './instances-on-nodes';
 
 /** Reads a grid's containers (its reported-on service instances, see container.view.ts) and renders them. */
 @Injectable()
@@ -12,15 +15,12 @@ export class GridContainers {
   constructor(
     private readonly readModels: ReadModels,
     private readonly liveness: NodeLiveness,
+    private readonly services: ServiceView,
   ) {}
 
   /** Every container of the grid, by node name and then container name. */
   async ofGrid(grid: GridDoc, keep: (instance: ServiceInstanceDoc) => boolean): Promise<Record<string, unknown>[]> {
-    const reader = this.readModels.reader;
-    const names = await reader.ids(gridIndexes.nodes(grid.name));
-    const nodes = await reader.docs<NodeDoc>('node', names.map((name) => `${grid.name}/${name}`));
-    const perNode = await Promise.all(nodes.map((node) => reader.ids(crossIndexes.nodeInstances(node.id))));
-    const instances = (await reader.docs<ServiceInstanceDoc>('instance', perNode.flat()))
+    const instances = (await instancesOnGridNodes(this.readModels.reader, grid.name))
       .filter((instance) => isContainer(instance) && keep(instance))
       .sort((a, b) => (a.node!.name === b.node!.name ? a.name.localeCompare(b.name) : a.node!.name.localeCompare(b.node!.name)));
     return this.render(grid, instances);
@@ -28,15 +28,14 @@ export class GridContainers {
 
   /** The containers of one service, by instance number. */
   async ofService(grid: GridDoc, service: ServiceDoc): Promise<Record<string, unknown>[]> {
-    const reader = this.readModels.reader;
-    const instances = await reader.docs<ServiceInstanceDoc>('instance', await reader.ids(serviceIndexes.instances(service.id)));
+    const instances = await this.services.instances(service.id);
     return this.render(grid, instances.filter(isContainer), [service]);
   }
 
   /** `GET /v1/containers/:grid/:node/:name`: 404 when no container of that name runs on that node. */
   async one(grid: GridDoc, nodeName: string, name: string): Promise<Record<string, unknown>> {
     const reader = this.readModels.reader;
-    const ids = await reader.ids(crossIndexes.nodeInstances(`${grid.name}/${nodeName}`));
+    const ids = await reader.ids(crossIndexes.nodeInstances(nodeId(grid.name, nodeName)));
     const instance = (await reader.docs<ServiceInstanceDoc>('instance', ids)).find(
       (candidate) => candidate.name === name && isContainer(candidate),
     );

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataKeyDestroyed, Vault } from '@libs/vault';
-import { crossIndexes, GridDoc, gridIndexes, ServiceInstanceDoc } from '@libs/read-model';
+import { GridDoc, gridIndexes } from '@libs/read-model';
 import { isContainer } from '../containers/container.view';
+import { instancesOnGridNodes } from '../containers/instances-on-nodes';
 import type { Principal } from '../common/http/request-context';
 import { ReadModels } from '../platform/read-models';
 
@@ -42,10 +43,7 @@ export class GridView {
 
   /** The grid's containers (instances its nodes report on, containers/container.view.ts), node by node. */
   private async containerCount(grid: string): Promise<number> {
-    const reader = this.readModels.reader;
-    const names = await reader.ids(gridIndexes.nodes(grid));
-    const perNode = await Promise.all(names.map((name) => reader.ids(crossIndexes.nodeInstances(`${grid}/${name}`))));
-    return (await reader.docs<ServiceInstanceDoc>('instance', perNode.flat())).filter(isContainer).length;
+    return (await instancesOnGridNodes(this.readModels.reader, grid)).filter(isContainer).length;
   }
 
   /**
