@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { AppProcess, RunningSystem, startApp, startSystem } from '@libs/testing';
+import { AppProcess, RunningSystem, startApp, startSystem, until } from '@libs/testing';
 import { openStream, RawStream } from './support/raw-http';
 
 const GRID = 'atl';
@@ -23,20 +23,6 @@ interface Line {
   data: string;
   node: { name: string };
   service: { id: string; name: string };
-}
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 /** Instances outlive their agent on purpose (the next agent adopts them): the test ends them itself. */
@@ -94,7 +80,7 @@ describe('telemetry from a real process agent', () => {
     const done = await until('the deploy finished', async () => {
       const answer = await system.admin.get(`${service}/deploys/${deploy.body.id}`);
       return ['success', 'error'].includes(answer.body.state) && answer.body;
-    });
+    }, 30_000);
     expect(done.state).toBe('success');
   }, 120_000);
 
@@ -110,7 +96,7 @@ describe('telemetry from a real process agent', () => {
       const answer = await system.admin.get(`${service}/container_logs?limit=1000`);
       const found = (answer.body.logs ?? []) as Line[];
       return found.some((l) => l.data === 'tick 2') && found;
-    });
+    }, 30_000);
     const greeting = lines.find((l) => l.data === 'hello from the process agent')!;
     expect(greeting).toMatchObject({
       name: 'talker-1',
@@ -145,7 +131,7 @@ describe('telemetry from a real process agent', () => {
     const stats = await until('the instance has stats', async () => {
       const answer = await system.admin.get(`${service}/stats`);
       return answer.body.stats?.[0]?.cpu && answer.body.stats;
-    });
+    }, 30_000);
     expect(stats).toEqual([
       {
         container_id: 'talker-1',

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import { comparePositions, disposeClient, headOfAll, positionFromString } from '@libs/eventstore';
 import { AppProcess, dumpPrefix, RunningSystem, startApp, startSystem, testRedis } from '@libs/testing';
+import { until } from './support/until';
 import {
   currentGeneration,
   ReadModelKeys,
@@ -53,26 +54,6 @@ async function startAgent(name: string): Promise<AppProcess> {
   agents.set(name, agent);
   await agent.waitForLog((line) => line.msg === 'agent joined its grid', 30_000);
   return agent;
-}
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting until ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 async function reader(): Promise<ReadModelReader> {

@@ -6,3 +6,4 @@ export * from './system';
 export * from './fake-oauth2-provider';
 export * from './users';
 export * from './telemetry-agent';
+export * from './until';
