@@ -7,7 +7,7 @@ import { Queue } from 'bullmq';
 import { createLogger } from '@libs/logging';
 import { AgentJob, AgentReport, bullPrefix, InstanceAssignment, QUEUES } from '@libs/queues';
 import { connectRedis } from '@libs/redis';
-import { deletePrefix, uniquePrefix } from '@libs/testing';
+import { deletePrefix, uniquePrefix, until } from '@libs/testing';
 import { MasterApi } from '../master/master-api';
 import { HollowRuntime } from '../runtime';
 import { AGENT_VERSION } from '../version';
@@ -93,20 +93,6 @@ class FakeMaster {
   }
 }
 
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('node agent (hollow runtime, real Redis and BullMQ, a fake master)', () => {
   const prefix = uniquePrefix('agent');
   const redis = connectRedis(process.env.REDIS_URL, 'request');
@@ -169,11 +155,13 @@ describe('node agent (hollow runtime, real Redis and BullMQ, a fake master)', ()
     await until('instance 9 runs', async () => (await runtime.inspect('g/null/web/9'))?.status === 'running');
     master.pods = [];
     await until('instance 9 is removed', async () => (await runtime.inspect('g/null/web/9')) === null);
-    expect(
+    // The runtime forgets the instance before the agent has queued its report of it: wait for the report.
+    const removed = await until('instance 9 is reported removed', async () =>
       (await reported()).some(
         (r) => r.kind === 'instance-state' && r.instanceId === 'g/null/web/9' && r.state === 'removed',
       ),
-    ).toBe(true);
+    );
+    expect(removed).toBe(true);
   });
 
   it('runs each instance once however many duplicate jobs are flooded into its queue', async () => {
