@@ -127,6 +127,58 @@ describe('telemetry from a real process agent', () => {
     expect(numbers.slice(1)).toEqual(numbers.slice(1).map((_, i) => numbers[1] + i));
   });
 
+  it("answers one container's lines at its own path, paged, searched and followed", async () => {
+    const container = `/v1/containers/${GRID}/node-1/talker-1`;
+    const service = (await system.admin.get(`/v1/services/${GRID}/null/talker/container_logs?limit=1000`)).body
+      .logs as Line[];
+    const own = await until('the container route has the lines', async () => {
+      const answer = await system.admin.get(`${container}/logs?limit=10000`);
+      const found = (answer.body.logs ?? []) as Line[];
+      return answer.status === 200 && found.length >= service.length && found;
+    });
+    // Every line of the service so far is this container's (it has one), under the same ids.
+    expect(own.slice(0, service.length).map((l) => l.id)).toEqual(service.map((l) => l.id));
+    expect(own.every((l) => l.name === 'talker-1' && l.node.name === 'node-1')).toBe(true);
+    const page = (await system.admin.get(`${container}/logs?from=${own[0].id}&limit=2`)).body.logs as Line[];
+    expect(page.map((l) => l.id)).toEqual(own.slice(1, 3).map((l) => l.id));
+    const found = (await system.admin.get(`${container}/logs?search=WARNING`)).body.logs as Line[];
+    expect(found.map((l) => l.data)).toEqual(['warning: running without a config file']);
+
+    const live = await openStream(system.api.baseUrl, `${container}/logs?follow=1&limit=1`, {
+      Authorization: `Bearer ${system.admin.token}`,
+    });
+    try {
+      const ticks = () => live.chunks.filter((c) => c !== ' ').map((c) => (JSON.parse(c) as Line).data);
+      await live.until(() => ticks().length >= 3, 'live ticks of the container', 15_000);
+      expect(ticks().slice(1).every((data) => data.startsWith('tick '))).toBe(true);
+    } finally {
+      live.close();
+    }
+
+    // No such container on that node: 404, as for the container itself.
+    expect((await system.admin.get(`/v1/containers/${GRID}/node-2/talker-1/logs`)).status).toBe(404);
+    expect(await system.admin.get(`${container}/logs?limit=1.5`)).toMatchObject({
+      status: 400,
+      body: { error: { limit: 'Limit must be an integer' } },
+    });
+  });
+
+  it('says plainly that top, inspect and exec are not built, after the usual checks', async () => {
+    const container = `/v1/containers/${GRID}/node-1/talker-1`;
+    for (const [method, path] of [
+      ['GET', `${container}/top`],
+      ['GET', `${container}/inspect`],
+      ['POST', `${container}/exec`],
+    ] as const) {
+      const body = method === 'POST' ? { cmd: ['ps'] } : undefined;
+      const answer = await system.admin.request(method, path, { body });
+      expect({ path, status: answer.status }).toEqual({ path, status: 501 });
+      expect(answer.body.error).toMatch(/^Not implemented: container (top|inspect|exec) needs/);
+      expect((await system.admin.request(method, path.replace('talker-1', 'nope'), { body })).status).toBe(404);
+      expect((await system.admin.request(method, path, { body, token: null })).status).toBe(401);
+    }
+  });
+
   it("reports the instance's and the node's stats, metrics and heartbeat", async () => {
     const stats = await until('the instance has stats', async () => {
       const answer = await system.admin.get(`${service}/stats`);

@@ -46,6 +46,6 @@ import { ServiceStatsHttp } from './stats/service-stats.http';
     RunningContainers,
     MetricsMinutes,
   ],
-  exports: [NodeLiveness],
+  exports: [NodeLiveness, ContainerLogSubjects],
 })
 export class AgentDataModule {}

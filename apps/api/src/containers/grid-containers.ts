@@ -34,13 +34,18 @@ export class GridContainers {
 
   /** `GET /v1/containers/:grid/:node/:name`: 404 when no container of that name runs on that node. */
   async one(grid: GridDoc, nodeName: string, name: string): Promise<Record<string, unknown>> {
+    return (await this.render(grid, [await this.instance(grid, nodeName, name)]))[0];
+  }
+
+  /** The service instance behind container `<node>/<name>` of the grid; 404 when there is none. */
+  async instance(grid: GridDoc, nodeName: string, name: string): Promise<ServiceInstanceDoc> {
     const reader = this.readModels.reader;
     const ids = await reader.ids(crossIndexes.nodeInstances(nodeId(grid.name, nodeName)));
     const instance = (await reader.docs<ServiceInstanceDoc>('instance', ids)).find(
       (candidate) => candidate.name === name && isContainer(candidate),
     );
     if (!instance) throw new DomainException(new NotFound());
-    return (await this.render(grid, [instance]))[0];
+    return instance;
   }
 
   private async render(

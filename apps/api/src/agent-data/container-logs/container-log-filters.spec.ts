@@ -1,5 +1,11 @@
 import type { ContainerLogEntry } from '@libs/read-model';
-import { gridLineFilters, LineFilter, serviceLineFilters, stackLineFilters } from './container-log-filters';
+import {
+  containerLineFilters,
+  gridLineFilters,
+  LineFilter,
+  serviceLineFilters,
+  stackLineFilters,
+} from './container-log-filters';
 
 function line(stack: string, service: string, n: number, node: string, data: string): ContainerLogEntry {
   const name = stack === 'null' ? `${service}-${n}` : `${stack}.${service}-${n}`;
@@ -81,6 +87,20 @@ describe('container log filters', () => {
         containers: 'Containers must be a comma-separated list',
         nodes: 'Nodes must be a comma-separated list',
       },
+    });
+  });
+
+  it("keeps one container's lines by its path, and searches them", () => {
+    expect(kept(containerLineFilters('g/node-2/shop.web-2', {}))).toEqual(['shop.web-2: GET /health 200']);
+    // The same name on another node is another container (the instance before it moved).
+    expect(kept(containerLineFilters('g/node-1/shop.web-2', {}))).toEqual([]);
+    expect(kept(containerLineFilters('g/node-1/shop.web-1', { search: 'get /' }))).toEqual([
+      'shop.web-1: GET / 200',
+    ]);
+    expect(kept(containerLineFilters('g/node-1/shop.web-1', { search: 'health' }))).toEqual([]);
+    expect(containerLineFilters('g/node-1/shop.web-1', { search: { a: 1 } })).toEqual({
+      ok: false,
+      errors: { search: 'Search must be text' },
     });
   });
 });

@@ -110,3 +110,14 @@ export function serviceLineFilters(query: Query): Parsed<LineFilter | undefined>
   search(query, errors, filters);
   return result(errors, filters);
 }
+
+/**
+ * One container's filter (`GET /v1/containers/:grid/:node/:name/logs`): its lines among its service's, by its
+ * path (a service's instance may have run on other nodes before), and `search=<text>`.
+ */
+export function containerLineFilters(containerId: string, query: Query): Parsed<LineFilter> {
+  const errors: ErrorHash = {};
+  const filters: LineFilter[] = [(entry) => entry.container_id === containerId];
+  search(query, errors, filters);
+  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, value: allOf(filters)! };
+}

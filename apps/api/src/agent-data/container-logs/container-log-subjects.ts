@@ -43,6 +43,11 @@ export class ContainerLogSubjects {
     return this.subject('service', service.id);
   }
 
+  /** The lines of the service a container belongs to, for a caller the container route already checked. */
+  ofService(serviceId: string): LogSubject<ContainerLogEntry> {
+    return this.subject('service', serviceId);
+  }
+
   private subject(scope: ContainerLogScope, id: string): LogSubject<ContainerLogEntry> {
     return { log: { kind: scope, id, stream: this.agentData.keys.containerLogs(scope, id) } };
   }
