@@ -1,6 +1,5 @@
 import { startApp } from '@libs/testing';
 import { streamName } from '@libs/eventstore';
-import type { DeployDoc } from '@libs/read-model';
 import { Reconciler } from './reconciler';
 import { Harness, quietLogger, until } from './testing/harness';
 
@@ -66,7 +65,7 @@ describe('reconciler under concurrency and crashes', () => {
       await h.deploy(service, 'deploy-pair');
       await until(
         'the deploy succeeds',
-        async () => (await h.reader.doc<DeployDoc>('deploy', 'deploy-pair'))?.state === 'success',
+        async () => (await h.reader.deploy('deploy-pair'))?.state === 'success',
       );
       const started = await instanceDeploysStarted('deploy-pair');
       expect(
@@ -111,7 +110,7 @@ describe('reconciler under concurrency and crashes', () => {
       const deploy = await until(
         'the deploy succeeds',
         async () => {
-          const doc = await h.reader.doc<DeployDoc>('deploy', 'deploy-chaos');
+          const doc = await h.reader.deploy('deploy-chaos');
           return doc?.state === 'success' ? doc : undefined;
         },
         60_000,

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { streamName } from '@libs/eventstore';
 import { bullPrefix, QUEUES } from '@libs/queues';
-import { DeployDoc, NodeDoc, serviceIndexes, ServiceInstanceDoc } from '@libs/read-model';
+import { NodeDoc, serviceIndexes, ServiceInstanceDoc } from '@libs/read-model';
 import { Reconciler } from './reconciler';
 import { Harness, quietLogger, until } from './testing/harness';
 
@@ -43,7 +43,7 @@ describe('reconciler (real event store, Redis, BullMQ)', () => {
       await queue.close();
     }
   };
-  const deployDoc = (id: string) => h.reader.doc<DeployDoc>('deploy', id);
+  const deployDoc = (id: string) => h.reader.deploy(id);
   const instancesOf = async (serviceId: string) =>
     h.reader.docs<ServiceInstanceDoc>('instance', await h.reader.ids(serviceIndexes.instances(serviceId)));
 

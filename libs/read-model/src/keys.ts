@@ -45,6 +45,14 @@ export class ReadModelKeys {
     return `${this.root}${type}:${id}`;
   }
 
+  /**
+   * A hash of the parts of one resource that change one at a time (`kind` e.g. `deploy-instances`): a part is
+   * rewritten without rewriting, sending and parsing its siblings again.
+   */
+  hash(kind: string, id: string): string {
+    return `${this.root}hash:${kind}:${id}`;
+  }
+
   /** A sorted index of ids (`type` is e.g. `grids`, `grid:my-grid:nodes`). */
   index(name: string): string {
     return `${this.root}idx:${name}`;

@@ -1,13 +1,18 @@
 import type Redis from 'ioredis';
 import type { ReadModelKeys } from './keys';
+import type { DeployDoc } from './docs/service.doc';
 import type { ReadModelOp } from './ops';
 import { ReadModelReader } from './read-model-reader';
+
+/** Where a hash field is tracked among string keys (no key holds a NUL). */
+const fieldKey = (key: string, field: string) => `${key}\u0000${field}`;
 
 /**
  * What projections read: the read models as they are once the events before the one being projected are
  * applied, whether or not they have reached Redis yet.
  *
- * - Documents and look-ups (string keys) written by events not applied yet come from those pending writes.
+ * - Documents, look-ups (string keys) and hash fields written by events not applied yet come from those
+ *   pending writes.
  * - Any other read (indexes, revisions) first has the pending events applied (`flush`), so it reads Redis
  *   after exactly the previous event, as if events were applied one by one.
  * - String values applied or read are remembered (bounded, least recently used first out). This is sound only
@@ -19,6 +24,8 @@ export class PendingWritesReader extends ReadModelReader {
   private readonly pending = new Map<string, string | null>();
   /** Values Redis holds, as far as this writer knows (`null`: absent). */
   private readonly known = new Map<string, string | null>();
+  /** Keys deleted whole by events not applied yet: a hash's fields nobody read yet are gone too. */
+  private readonly deleted = new Set<string>();
   /** Applies the events projected so far; set by the projector for each batch. */
   flush: () => Promise<void> = async () => undefined;
 
@@ -34,7 +41,17 @@ export class PendingWritesReader extends ReadModelReader {
   record(ops: readonly ReadModelOp[]): void {
     for (const op of ops) {
       if (op.op === 'set') this.pending.set(op.key, op.value);
-      else if (op.op === 'del') this.pending.set(op.key, null);
+      else if (op.op === 'hset') this.pending.set(fieldKey(op.key, op.field), op.value);
+      else if (op.op === 'hdel') this.pending.set(fieldKey(op.key, op.field), null);
+      else if (op.op === 'del') {
+        this.pending.set(op.key, null);
+        this.deleted.add(op.key);
+        // A hash deleted whole takes its fields along (rare: a removed service's deploys).
+        const fields = fieldKey(op.key, '');
+        for (const key of [...this.pending.keys(), ...this.known.keys()]) {
+          if (key.startsWith(fields)) this.pending.set(key, null);
+        }
+      }
     }
   }
 
@@ -42,12 +59,14 @@ export class PendingWritesReader extends ReadModelReader {
   applied(): void {
     for (const [key, value] of this.pending) this.remember(key, value);
     this.pending.clear();
+    this.deleted.clear();
   }
 
   /** Forgets everything: after a failed apply, what Redis holds is unknown. */
   forget(): void {
     this.pending.clear();
     this.known.clear();
+    this.deleted.clear();
   }
 
   override async doc<T>(type: string, id: string): Promise<T | undefined> {
@@ -59,11 +78,22 @@ export class PendingWritesReader extends ReadModelReader {
     return (await this.stringAt(this.keys.lookup(kind, value))) ?? undefined;
   }
 
+  override async field(kind: string, id: string, field: string): Promise<string | undefined> {
+    const key = this.keys.hash(kind, id);
+    if (this.deleted.has(key) && !this.pending.has(fieldKey(key, field))) return undefined;
+    return (await this.stringAt(fieldKey(key, field), () => this.redis.hget(key, field))) ?? undefined;
+  }
+
   // Indexes, revisions and the rest are not tracked: apply what is pending (the projector knows whether
   // anything is), then read Redis.
   override async docs<T>(type: string, ids: readonly string[]): Promise<T[]> {
     await this.flush();
     return super.docs<T>(type, ids);
+  }
+
+  override async deploys(ids: readonly string[]): Promise<DeployDoc[]> {
+    await this.flush();
+    return super.deploys(ids);
   }
 
   override async ids(index: string, order: 'asc' | 'desc' = 'asc'): Promise<string[]> {
@@ -96,14 +126,17 @@ export class PendingWritesReader extends ReadModelReader {
     return super.tokenWithUser(tokenHash);
   }
 
-  private async stringAt(key: string): Promise<string | null> {
+  private async stringAt(
+    key: string,
+    read: () => Promise<string | null> = () => this.redis.get(key),
+  ): Promise<string | null> {
     if (this.pending.has(key)) return this.pending.get(key)!;
     if (this.known.has(key)) {
       const value = this.known.get(key)!;
       this.remember(key, value);
       return value;
     }
-    const value = await this.redis.get(key);
+    const value = await read();
     // A write may have been recorded while the GET was in flight; it is newer.
     if (!this.pending.has(key)) this.remember(key, value);
     return this.pending.has(key) ? this.pending.get(key)! : value;

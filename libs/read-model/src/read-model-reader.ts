@@ -1,4 +1,11 @@
 import type Redis from 'ioredis';
+import {
+  DEPLOY_INSTANCES,
+  DeployDoc,
+  InstanceDeployDoc,
+  StoredDeployDoc,
+  StoredInstanceDeploy,
+} from './docs/service.doc';
 import { TokenDoc, tokenLookups } from './docs/token.doc';
 import type { UserDoc } from './docs/user.doc';
 import { ReadModelKeys } from './keys';
@@ -53,6 +60,34 @@ export class ReadModelReader {
     return raws.filter((raw): raw is string => raw !== null).map((raw) => JSON.parse(raw) as T);
   }
 
+  /** One field of `hash(kind, id)`; `undefined` when absent. */
+  async field(kind: string, id: string, field: string): Promise<string | undefined> {
+    return (await this.redis.hget(this.keys.hash(kind, id), field)) ?? undefined;
+  }
+
+  /** A service deploy with its instance deploys (`StoredDeployDoc`). */
+  async deploy(id: string): Promise<DeployDoc | undefined> {
+    return (await this.deploys([id]))[0];
+  }
+
+  /**
+   * Service deploys with their instance deploys, those that exist, in the order asked. Documents and hashes
+   * are read in one MULTI, so a deploy is never seen finished with its last instance still ongoing.
+   */
+  async deploys(ids: readonly string[]): Promise<DeployDoc[]> {
+    if (ids.length === 0) return [];
+    const multi = this.redis.multi().mget(ids.map((id) => this.keys.doc('deploy', id)));
+    for (const id of ids) multi.hgetall(this.keys.hash(DEPLOY_INSTANCES, id));
+    const results = (await multi.exec()) ?? [];
+    for (const [error] of results) if (error) throw error;
+    const docs = results[0][1] as (string | null)[];
+    return docs.flatMap((raw, i) =>
+      raw === null
+        ? []
+        : [deployWithInstances(JSON.parse(raw) as StoredDeployDoc, results[i + 1][1] as Record<string, string>)],
+    );
+  }
+
   /** Ids in an index, in index order (score, then name). */
   ids(index: string, order: 'asc' | 'desc' = 'asc'): Promise<string[]> {
     const key = this.keys.index(index);
@@ -97,4 +132,19 @@ export class ReadModelReader {
   async checkpoint(): Promise<string | undefined> {
     return (await this.redis.get(this.keys.checkpoint)) ?? undefined;
   }
+}
+
+/**
+ * A stored deploy and its hash's fields as the API shows it: instance deploys in the order they started. A deploy
+ * projected before instance deploys had their own hash still carries them in the document.
+ */
+export function deployWithInstances(
+  stored: StoredDeployDoc & { instance_deploys?: InstanceDeployDoc[] },
+  fields: Record<string, string>,
+): DeployDoc {
+  const parts = Object.values(fields).map((raw) => JSON.parse(raw) as StoredInstanceDeploy);
+  const instanceDeploys = parts
+    .sort((a, b) => a.seq - b.seq)
+    .map(({ instance_number, node, state, error }) => ({ instance_number, node, state, error }));
+  return { ...stored, instance_deploys: parts.length > 0 ? instanceDeploys : (stored.instance_deploys ?? []) };
 }

@@ -5,7 +5,11 @@ import { deployAfter, serviceAfter } from './service-doc';
 
 const now = new Date('2026-11-22T12:00:00.000Z');
 const lagging = {
-  reader: { doc: async () => undefined, docAt: async () => ({ doc: undefined, revision: undefined }) },
+  reader: {
+    doc: async () => undefined,
+    deploy: async () => undefined,
+    docAt: async () => ({ doc: undefined, revision: undefined }),
+  },
 } as unknown as ReadModels;
 const caughtUp = (doc: object, revision: bigint) =>
   ({ reader: { doc: async () => doc, docAt: async () => ({ doc, revision }) } }) as unknown as ReadModels;

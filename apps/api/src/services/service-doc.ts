@@ -45,7 +45,7 @@ export async function deployAfter(
   const requested = deployRequests(outcome.events)[0];
   if (!requested) throw new Error(`no deploy was requested for service ${serviceId}`);
   const { deploy_id, stack_deploy_id, force, revision } = requested.data;
-  const doc = await readModels.reader.doc<DeployDoc>('deploy', deploy_id);
+  const doc = await readModels.reader.deploy(deploy_id);
   if (doc) return doc;
   return {
     id: deploy_id,

@@ -90,7 +90,7 @@ export class StackView {
     known?: { deploys: DeployDoc[]; services: ServiceDoc[] },
   ): Promise<Record<string, unknown>> {
     const reader = this.readModels.reader;
-    const deploys = known?.deploys ?? (await reader.docs<DeployDoc>('deploy', deploy.service_deploys));
+    const deploys = known?.deploys ?? (await reader.deploys(deploy.service_deploys));
     const services =
       known?.services ??
       (await reader.docs<ServiceDoc>('service', [...new Set(deploys.map((d) => d.service_id))]));
@@ -121,7 +121,7 @@ export class StackView {
   private async anyDeploying(services: readonly ServiceDoc[], now: Date): Promise<boolean> {
     const ids = services.flatMap((s) => s.unfinished_deploys);
     if (ids.length === 0) return false;
-    const deploys = await this.readModels.reader.docs<DeployDoc>('deploy', ids);
+    const deploys = await this.readModels.reader.deploys(ids);
     // Waiting deploys always count; started ones until they time out.
     return deploys.some(
       (d) =>

@@ -9,7 +9,7 @@ import type {
   StackDeployProgress,
   StackEvent,
 } from '@libs/domain';
-import { DeployDoc, SEVERITY, Severity } from '@libs/read-model';
+import { InstanceDeployDoc, SEVERITY, Severity } from '@libs/read-model';
 
 /**
  * What each domain event says in the event logs (kontena-behaviour.md §6): one table per stream category,
@@ -47,8 +47,8 @@ export interface EntryDraft {
 export interface EntryFacts {
   /** The subject as Kontena prints it: `grid`, `grid/stack`, `grid/stack/service`, `grid/node`. */
   path: string;
-  /** For deploy progress: the deploy as the read model has it before this event. */
-  deploy?: DeployDoc;
+  /** For an instance's deploy progress: that instance deploy as the read model has it before this event. */
+  instanceDeploy?: InstanceDeployDoc;
 }
 
 export type Describe<E extends DomainEvent> = (data: E['data'], facts: EntryFacts) => EntryDraft | null;
@@ -259,9 +259,8 @@ export const serviceDeployEntries: EntryTable<ServiceDeployProgress> = {
     meta: { instance_number: d.instance_number, deploy_rev: d.deploy_rev },
     node: d.node,
   }),
-  InstanceDeployFinished: (d, { path, deploy }) => {
-    const node =
-      deploy?.instance_deploys.find((i) => i.instance_number === d.instance_number)?.node ?? undefined;
+  InstanceDeployFinished: (d, { path, instanceDeploy }) => {
+    const node = instanceDeploy?.node ?? undefined;
     const instance = instanceName(path, d.instance_number);
     const onNode = node ? ` to node ${node}` : '';
     return d.state === 'success'

@@ -29,7 +29,11 @@ const deploy: DeployDoc = {
   finished_at: null,
   state: 'ongoing',
   reason: null,
-  instance_deploys: [{ instance_number: 2, node: 'n2', state: 'ongoing', error: null }],
+  instance_deploys: [],
+};
+/** `hash('deploy-instances', 'd1')`: instance 2 is under way on n2. */
+const INSTANCE_DEPLOYS: Record<string, string> = {
+  '2': JSON.stringify({ instance_number: 2, node: 'n2', state: 'ongoing', error: null, seq: 3 }),
 };
 const stackDeploy: StackDeployDoc = {
   id: 'sd1',
@@ -45,6 +49,8 @@ const DOCS: Record<string, unknown> = { 'deploy:d1': deploy, 'stackdeploy:sd1': 
 const reader = {
   keys,
   doc: async (type: string, id: string) => DOCS[`${type}:${id}`],
+  field: async (kind: string, id: string, field: string) =>
+    kind === 'deploy-instances' && id === 'd1' ? INSTANCE_DEPLOYS[field] : undefined,
 } as unknown as ReadModelReader;
 
 interface Filed {

@@ -1,7 +1,7 @@
 import { Actor, assertNever, NULL_STACK } from '@libs/domain';
 import { parseStreamName, RecordedEnvelope } from '@libs/eventstore';
 import {
-  DeployDoc,
+  DEPLOY_INSTANCES,
   EVENT_LOG_MAX_ENTRIES,
   EventLogEntry,
   EventLogKind,
@@ -11,6 +11,8 @@ import {
   ReadModelOp,
   ReadModelReader,
   StackDeployDoc,
+  StoredDeployDoc,
+  StoredInstanceDeploy,
 } from '@libs/read-model';
 import {
   describeEvent,
@@ -116,6 +118,7 @@ function stackSubject(id: string): LogSubject | undefined {
 async function subjectOf(
   category: LoggedCategory,
   id: string,
+  event: RecordedEnvelope['event'],
   reader: ReadModelReader,
 ): Promise<{ subject: LogSubject; facts: EntryFacts } | undefined> {
   const withFacts = (subject: LogSubject | undefined, extra: Partial<EntryFacts> = {}) =>
@@ -133,8 +136,11 @@ async function subjectOf(
     case 'placement':
       return withFacts(serviceSubject(id));
     case 'deploy': {
-      const deploy = await reader.doc<DeployDoc>('deploy', id);
-      return deploy && withFacts(serviceSubject(deploy.service_id), { deploy });
+      const deploy = await reader.doc<StoredDeployDoc>('deploy', id);
+      const n = (event.data as { instance_number?: unknown }).instance_number;
+      const raw = typeof n === 'number' ? await reader.field(DEPLOY_INSTANCES, id, String(n)) : undefined;
+      const instanceDeploy = raw === undefined ? undefined : (JSON.parse(raw) as StoredInstanceDeploy);
+      return deploy && withFacts(serviceSubject(deploy.service_id), { instanceDeploy });
     }
     case 'stackdeploy': {
       const deploy = await reader.doc<StackDeployDoc>('stackdeploy', id);
@@ -168,7 +174,7 @@ export const eventLogsProjection: Projection = {
     const stream = parseStreamName(envelope.streamName);
     if (!stream || !(stream.category in ENTRY_TABLES)) return [];
     const category = stream.category as LoggedCategory;
-    const found = await subjectOf(category, stream.id, reader);
+    const found = await subjectOf(category, stream.id, envelope.event, reader);
     if (!found) return [];
     const draft = describeEvent(category, envelope.event, found.facts);
     if (!draft) return [];

@@ -18,6 +18,13 @@ export const ops = (keys: ReadModelKeys) => ({
   index: (name: string, member: string, score = 0): ReadModelOp => ({ op: 'zadd', key: keys.index(name), score, member }),
   unindex: (name: string, member: string): ReadModelOp => ({ op: 'zrem', key: keys.index(name), member }),
   dropIndex: (name: string): ReadModelOp => ({ op: 'del', key: keys.index(name) }),
+  putField: (kind: string, id: string, field: string, value: object): ReadModelOp => ({
+    op: 'hset',
+    key: keys.hash(kind, id),
+    field,
+    value: JSON.stringify(value),
+  }),
+  dropHash: (kind: string, id: string): ReadModelOp => ({ op: 'del', key: keys.hash(kind, id) }),
   link: (kind: string, value: string, id: string): ReadModelOp => ({ op: 'set', key: keys.lookup(kind, value), value: id }),
   unlink: (kind: string, value: string): ReadModelOp => ({ op: 'del', key: keys.lookup(kind, value) }),
 });

@@ -2,7 +2,9 @@ import { DomainEvent, SERVICE_DEFAULTS } from '@libs/domain';
 import type { RecordedEnvelope } from '@libs/eventstore';
 import {
   crossIndexes,
+  DEPLOY_INSTANCES,
   DeployDoc,
+  deployWithInstances,
   gridIndexes,
   ReadModelKeys,
   ReadModelOp,
@@ -19,6 +21,8 @@ class MemoryReadModels {
   readonly keys = new ReadModelKeys('test:', 1);
   readonly strings = new Map<string, string>();
   readonly sets = new Map<string, Map<string, number>>();
+  readonly hashes = new Map<string, Map<string, string>>();
+  private readonly revisions = new Map<string, bigint>();
   private position = 0;
 
   readonly reader = {
@@ -31,14 +35,17 @@ class MemoryReadModels {
       [...(this.sets.get(this.keys.index(index)) ?? new Map()).entries()]
         .sort(([a, x], [b, y]) => x - y || a.localeCompare(b))
         .map(([member]) => member),
+    field: async (kind: string, id: string, field: string) => this.hashes.get(this.keys.hash(kind, id))?.get(field),
   } as unknown as ReadModelReader;
 
   async append(stream: string, event: DomainEvent, at = '2026-11-22T12:00:00.000Z'): Promise<void> {
     this.position += 1;
+    const revision = (this.revisions.get(stream) ?? -1n) + 1n;
+    this.revisions.set(stream, revision);
     const envelope: RecordedEnvelope = {
       id: `e${this.position}`,
       streamName: stream,
-      revision: 0n,
+      revision,
       position: { commit: BigInt(this.position), prepare: BigInt(this.position) },
       created: new Date(at),
       event,
@@ -53,6 +60,13 @@ class MemoryReadModels {
     return raw === undefined ? undefined : (JSON.parse(raw) as T);
   }
 
+  /** A deploy as the api reads it: the document and its instance deploys. */
+  deploy(id: string): DeployDoc | undefined {
+    const stored = this.doc<DeployDoc>('deploy', id);
+    const fields = Object.fromEntries(this.hashes.get(this.keys.hash(DEPLOY_INSTANCES, id)) ?? []);
+    return stored && deployWithInstances(stored, fields);
+  }
+
   members(index: string): string[] {
     return [...(this.sets.get(this.keys.index(index))?.keys() ?? [])].sort();
   }
@@ -63,6 +77,10 @@ class MemoryReadModels {
       else if (op.op === 'del') {
         this.strings.delete(op.key);
         this.sets.delete(op.key);
+        this.hashes.delete(op.key);
+      } else if (op.op === 'hset') {
+        if (!this.hashes.has(op.key)) this.hashes.set(op.key, new Map());
+        this.hashes.get(op.key)!.set(op.field, op.value);
       } else if (op.op === 'zadd') {
         if (!this.sets.has(op.key)) this.sets.set(op.key, new Map());
         this.sets.get(op.key)!.set(op.member, op.score);
@@ -136,7 +154,7 @@ describe('services and stacks projections', () => {
       },
       '2026-11-22T12:01:00.000Z',
     );
-    expect(rm.doc<DeployDoc>('deploy', 'd1')).toMatchObject({
+    expect(rm.deploy('d1')).toMatchObject({
       state: 'created',
       created_at: '2026-11-22T12:01:00.000Z',
       service_id: 'g/web/api',
@@ -159,7 +177,7 @@ describe('services and stacks projections', () => {
       type: 'InstanceDeployFinished',
       data: { instance_number: 1, state: 'error', error: 'image not found' },
     });
-    expect(rm.doc<DeployDoc>('deploy', 'd1')).toMatchObject({
+    expect(rm.deploy('d1')).toMatchObject({
       state: 'ongoing',
       queued_at: '2026-11-22T12:01:01.000Z',
       started_at: '2026-11-22T12:01:02.000Z',
@@ -173,7 +191,7 @@ describe('services and stacks projections', () => {
       },
       '2026-11-22T12:02:00.000Z',
     );
-    expect(rm.doc<DeployDoc>('deploy', 'd1')).toMatchObject({
+    expect(rm.deploy('d1')).toMatchObject({
       state: 'error',
       finished_at: '2026-11-22T12:02:00.000Z',
       reason: expect.stringContaining('halting'),
@@ -188,11 +206,53 @@ describe('services and stacks projections', () => {
       type: 'ServiceDeployAborted',
       data: { reason: 'service is not running' },
     });
-    expect(rm.doc<DeployDoc>('deploy', 'd2')).toMatchObject({
+    expect(rm.deploy('d2')).toMatchObject({
       state: 'error',
       reason: 'service is not running',
       started_at: null,
     });
+  });
+
+  it("writes each instance deploy on its own, never the deploy's other instances again", async () => {
+    const rm = new MemoryReadModels();
+    await rm.append('service-g/web/api', created('api'));
+    await rm.append('service-g/web/api', {
+      type: 'ServiceDeployRequested',
+      data: { deploy_id: 'd1', stack_deploy_id: null, force: false, revision: 1 },
+    });
+    await rm.append('deploy-d1', { type: 'ServiceDeployStarted', data: {} });
+    const before = rm.strings.get(rm.keys.doc('deploy', 'd1'));
+    for (const n of [3, 1, 2]) {
+      await rm.append('deploy-d1', {
+        type: 'InstanceDeployStarted',
+        data: { instance_number: n, node: `node-${n}`, deploy_rev: 'r' },
+      });
+    }
+    await rm.append('deploy-d1', {
+      type: 'InstanceDeployFinished',
+      data: { instance_number: 1, state: 'success', error: null },
+    });
+    // Instance 3 started again (a retry): it moves behind the others, ongoing again.
+    await rm.append('deploy-d1', {
+      type: 'InstanceDeployFinished',
+      data: { instance_number: 3, state: 'error', error: 'port 80 never opened' },
+    });
+    await rm.append('deploy-d1', {
+      type: 'InstanceDeployStarted',
+      data: { instance_number: 3, node: 'node-4', deploy_rev: 'r' },
+    });
+    // A finish without a start changes nothing.
+    await rm.append('deploy-d1', {
+      type: 'InstanceDeployFinished',
+      data: { instance_number: 9, state: 'success', error: null },
+    });
+    expect(rm.deploy('d1')?.instance_deploys).toEqual([
+      { instance_number: 1, node: 'node-1', state: 'success', error: null },
+      { instance_number: 2, node: 'node-2', state: 'ongoing', error: null },
+      { instance_number: 3, node: 'node-4', state: 'ongoing', error: null },
+    ]);
+    // The deploy's own document was not rewritten by any of its instances' events.
+    expect(rm.strings.get(rm.keys.doc('deploy', 'd1'))).toBe(before);
   });
 
   it('drops a removed service with its deploys and references', async () => {
@@ -205,12 +265,18 @@ describe('services and stacks projections', () => {
       type: 'ServiceDeployRequested',
       data: { deploy_id: 'd1', stack_deploy_id: null, force: false, revision: 1 },
     });
+    await rm.append('deploy-d1', {
+      type: 'InstanceDeployStarted',
+      data: { instance_number: 1, node: 'node-1', deploy_rev: 'r' },
+    });
+    expect(rm.hashes.size).toBe(1);
     await rm.append('service-g/web/api', {
       type: 'ServiceRemoved',
       data: { grid: 'g', stack: 'web', name: 'api' },
     });
     expect(rm.doc('service', 'g/web/api')).toBeUndefined();
     expect(rm.doc('deploy', 'd1')).toBeUndefined();
+    expect(rm.hashes.size).toBe(0);
     expect(rm.members(gridIndexes.services('g'))).toEqual([]);
     expect(rm.members(crossIndexes.stackServices('g', 'web'))).toEqual([]);
     expect(rm.members(crossIndexes.secretServices('g', 'PW'))).toEqual([]);

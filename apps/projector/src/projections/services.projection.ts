@@ -2,12 +2,14 @@ import { removeEnv, ServiceDeployProgress, ServiceEvent, setEnv } from '@libs/do
 import type { RecordedEnvelope } from '@libs/eventstore';
 import {
   crossIndexes,
-  DeployDoc,
+  DEPLOY_INSTANCES,
   gridIndexes,
   Projection,
   ReadModelOp,
   ReadModelReader,
   ServiceDoc,
+  StoredDeployDoc,
+  StoredInstanceDeploy,
 } from '@libs/read-model';
 import { occurredAt, occurredMs, ops } from './projection-helpers';
 
@@ -79,7 +81,7 @@ async function projectServiceEvent(
       return [put({ ...doc, instances: event.data.instances })];
     case 'ServiceDeployRequested': {
       const { deploy_id, stack_deploy_id, force, revision } = event.data;
-      const deploy: DeployDoc = {
+      const deploy: StoredDeployDoc = {
         id: deploy_id,
         service_id: id,
         stack_deploy_id,
@@ -91,7 +93,6 @@ async function projectServiceEvent(
         finished_at: null,
         state: 'created',
         reason: null,
-        instance_deploys: [],
       };
       return [
         put({
@@ -122,7 +123,7 @@ async function projectServiceEvent(
         o.unindex(crossIndexes.stackServices(doc.grid, doc.stack), id),
         ...reindexReferences(o, doc, undefined),
         o.dropIndex(crossIndexes.serviceLinkedFrom(id)),
-        ...deploys.map((deployId) => o.dropDoc('deploy', deployId)),
+        ...deploys.flatMap((deployId) => [o.dropDoc('deploy', deployId), o.dropHash(DEPLOY_INSTANCES, deployId)]),
         o.dropIndex(crossIndexes.serviceDeploys(id)),
       ];
     }
@@ -144,10 +145,12 @@ async function projectDeployProgress(
   const id = envelope.streamName.slice('deploy-'.length);
   const o = ops(reader.keys);
   const at = occurredAt(envelope);
-  const deploy = await reader.doc<DeployDoc>('deploy', id);
+  const deploy = await reader.doc<StoredDeployDoc>('deploy', id);
   // The service (and its deploys) may have been removed while the deploy ran.
   if (!deploy) return [];
-  const put = (next: DeployDoc) => o.putDoc('deploy', id, next);
+  const put = (next: StoredDeployDoc) => o.putDoc('deploy', id, next);
+  const putInstance = (next: StoredInstanceDeploy) =>
+    o.putField(DEPLOY_INSTANCES, id, String(next.instance_number), next);
 
   const finish = async (state: 'success' | 'error', reason: string | null): Promise<ReadModelOp[]> => {
     const service = await reader.doc<ServiceDoc>('service', deploy.service_id);
@@ -170,21 +173,17 @@ async function projectDeployProgress(
     case 'ServiceDeployStarted':
       return [put({ ...deploy, state: 'ongoing', started_at: at })];
     case 'InstanceDeployStarted': {
+      // A second start of the same instance (a retry) replaces the first and moves to the end.
       const { instance_number, node } = event.data;
-      const others = deploy.instance_deploys.filter((i) => i.instance_number !== instance_number);
-      return [
-        put({
-          ...deploy,
-          instance_deploys: [...others, { instance_number, node, state: 'ongoing', error: null }],
-        }),
-      ];
+      const seq = Number(envelope.revision);
+      return [putInstance({ instance_number, node, state: 'ongoing', error: null, seq })];
     }
     case 'InstanceDeployFinished': {
       const { instance_number, state, error } = event.data;
-      const instanceDeploys = deploy.instance_deploys.map((i) =>
-        i.instance_number === instance_number ? { ...i, state, error } : i,
-      );
-      return [put({ ...deploy, instance_deploys: instanceDeploys })];
+      const raw = await reader.field(DEPLOY_INSTANCES, id, String(instance_number));
+      // Only an instance deploy that started can finish (the reconciler never records one otherwise).
+      if (!raw) return [];
+      return [putInstance({ ...(JSON.parse(raw) as StoredInstanceDeploy), state, error })];
     }
     case 'ServiceDeployFinished':
       return finish(event.data.state, event.data.reason);

@@ -50,6 +50,21 @@ export interface DeployDoc {
 }
 
 /**
+ * How `doc('deploy', id)` is stored: without its instance deploys, which are fields of
+ * `hash(DEPLOY_INSTANCES, id)` (one per instance number). A deploy of 500 instances rewritten whole for each of
+ * its ~1,000 instance events was most of what the projector wrote and Redis parsed (docs/benchmarks.md).
+ * `ReadModelReader.deploys` puts the two together.
+ */
+export type StoredDeployDoc = Omit<DeployDoc, 'instance_deploys'>;
+
+export const DEPLOY_INSTANCES = 'deploy-instances';
+
+/** A field of `hash(DEPLOY_INSTANCES, id)`: `seq` (the revision of the event that started it) orders them. */
+export interface StoredInstanceDeploy extends InstanceDeployDoc {
+  seq: number;
+}
+
+/**
  * `doc('instance', '<service id>/<n>')`: one service instance as the reconciler sees it (Kontena's
  * `GridServiceInstance`), projected from the reconciler's `placement-<service id>` stream (placement, desired
  * state, deploy_rev, node, reported state, health, error). Listed in `serviceIndexes.instances(serviceId)`

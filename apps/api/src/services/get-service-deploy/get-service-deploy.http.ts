@@ -1,7 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NotFound } from '@libs/domain';
-import type { DeployDoc } from '@libs/read-model';
 import { DomainException } from '../../common/http/errors';
 import { Ctx, RequestContext } from '../../common/http/request-context';
 import { ReadModels } from '../../platform/read-models';
@@ -27,7 +26,7 @@ export class GetServiceDeployHttp {
     @Param('id') id: string,
   ) {
     const { service } = await this.lookup.find(ctx.user, grid, stack, name);
-    const deploy = await this.readModels.reader.doc<DeployDoc>('deploy', id);
+    const deploy = await this.readModels.reader.deploy(id);
     if (!deploy || deploy.service_id !== service.id) throw new DomainException(new NotFound());
     return this.view.renderDeploy(deploy, service);
   }
