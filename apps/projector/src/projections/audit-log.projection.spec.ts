@@ -87,4 +87,23 @@ describe('audit log projection', () => {
     ]);
     expect(await auditLogProjection.project(envelope('$stats-1', 'x', {}), reader)).toEqual([]);
   });
+
+  it("leaves the reconciler's and the agents' bookkeeping out, and keeps what people do", async () => {
+    const reader = new ReadModelReader({} as never, new ReadModelKeys('p:', 1));
+    const reconciler = { actor: { kind: 'system' as const, component: 'reconciler' } };
+    const node = { actor: { kind: 'node' as const, nodeId: 'g/n1', grid: 'g' } };
+    for (const [stream, type, metadata] of [
+      ['placement-g/web/api', 'InstancePlaced', reconciler],
+      ['placement-g/web/api', 'InstanceStateReported', node],
+      ['deploy-d1', 'InstanceDeployStarted', reconciler],
+      ['stackdeploy-s1', 'StackDeployFinished', reconciler],
+    ] as const) {
+      expect(await auditLogProjection.project(envelope(stream, type, {}, metadata), reader)).toEqual([]);
+    }
+    // A user's hand in the same streams is audited; so is the system anywhere else (the initial admin).
+    expect(await auditLogProjection.project(envelope('placement-g/web/api', 'InstanceUnplaced', {}), reader)).toHaveLength(2);
+    const initialAdmin = { actor: { kind: 'system' as const, component: 'api:initial-admin' } };
+    expect(await auditLogProjection.project(envelope('user-admin', 'UserCreated', {}, initialAdmin), reader)).toHaveLength(1);
+    expect(await auditLogProjection.project(envelope('node-g/n1', 'NodeConnected', {}, node), reader)).toHaveLength(2);
+  });
 });

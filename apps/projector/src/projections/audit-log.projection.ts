@@ -139,15 +139,25 @@ export function auditEntry(envelope: RecordedEnvelope, category: Category, id: s
 }
 
 /**
- * The audit log (kontena-behaviour.md §1 `/v1/audit_logs`, `/v1/grids/:grid/audit_log`): every domain event,
- * with who did it, from where, with what, taken from the metadata every event carries. Entries go to the
- * master's log and to their grid's; entry ids come from the event time, so a rebuild reproduces them.
+ * The streams in which the reconciler and the agents keep their books: where each instance is and what its
+ * node reports (`placement`), how each deploy progresses (`deploy`, `stackdeploy`). Dozens of events per
+ * instance started; Kontena's auditor never recorded them (it audited what people asked for), the event logs
+ * and the event store show them, and in a capped audit log they would push out what people did.
+ */
+const BOOKKEEPING = new Set<Category>(['placement', 'deploy', 'stackdeploy']);
+
+/**
+ * The audit log (kontena-behaviour.md §1 `/v1/audit_logs`, `/v1/grids/:grid/audit_log`): every domain event
+ * but the reconciler's and the agents' bookkeeping (`BOOKKEEPING`, unless a user did it), with who did it,
+ * from where, with what, taken from the metadata every event carries. Entries go to the master's log and to
+ * their grid's; entry ids come from the event time, so a rebuild reproduces them.
  */
 export const auditLogProjection: Projection = {
   name: 'audit-log',
   project(envelope: RecordedEnvelope, reader: ReadModelReader): ReadModelOp[] {
     const stream = parseStreamName(envelope.streamName);
     if (!stream) return [];
+    if (BOOKKEEPING.has(stream.category) && envelope.metadata.actor.kind !== 'user') return [];
     const entry = auditEntry(envelope, stream.category, stream.id);
     const keys = auditLogKeys(reader.keys);
     const value = JSON.stringify(entry);
