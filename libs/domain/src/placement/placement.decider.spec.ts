@@ -67,6 +67,29 @@ describe('placement', () => {
         .then([reported(crashed)]);
     });
 
+    it('ignores a retried report its node made before the one recorded, unless its clock was set back', () => {
+      const later = (seconds: number) => new Date(testContext.now.getTime() + seconds * 1000).toISOString();
+      const starting = report(1, 'g/n1', 'starting', 'd1', later(0));
+      const running = report(1, 'g/n1', 'running', 'd1', later(1));
+      // `starting` failed once and came back after `running` was recorded: the instance stays running.
+      spec
+        .given([placed(1, 'g/n1'), reported(running)])
+        .when(starting)
+        .then([]);
+      // A node whose clock went back ten minutes is believed: that is no retry.
+      const afterClockStep = report(1, 'g/n1', 'crashed', 'd1', later(-600));
+      spec
+        .given([placed(1, 'g/n1'), reported(running)])
+        .when(afterClockStep)
+        .then([reported(afterClockStep)]);
+      // Another node's clock is not comparable: a report from the node it moved to counts.
+      const moved = report(1, 'g/n2', 'starting', 'd2', later(-1));
+      spec
+        .given([placed(1, 'g/n1'), reported(running), placed(1, 'g/n2', 'd2')])
+        .when(moved)
+        .then([reported(moved)]);
+    });
+
     it('ignores what a node the instance is not placed on says, unless it confirms a removal', () => {
       spec
         .given([placed(1, 'g/n1')])

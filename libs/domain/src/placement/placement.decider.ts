@@ -209,8 +209,27 @@ function changes(before: ReportedInstance | null, report: ReportedInstance): boo
 }
 
 /**
+ * How far back a straggler can be: agents' reports are retried for about a minute (`RETRYING` in
+ * `@libs/queues`: 8 attempts, 250 ms doubling). A report older than that behind the last one is not a retry but
+ * a node whose clock was set back, and what it says counts.
+ */
+const STRAGGLER_WINDOW_MS = 2 * 60_000;
+
+/**
+ * A report its node made before the one already recorded (same node, so the same clock): a retry that lost the
+ * race against a newer report. Recording it would take the instance back to an older state (`starting` after
+ * `running`) and leave its deploy waiting until the node's next pull says otherwise.
+ */
+function straggler(before: ReportedInstance | null, report: ReportedInstance): boolean {
+  if (!before || before.node !== report.node) return false;
+  const behind = Date.parse(before.reported_at) - Date.parse(report.reported_at);
+  return behind > 0 && behind <= STRAGGLER_WINDOW_MS;
+}
+
+/**
  * Reports from agents (the report worker's commands). Only changes become events: an agent repeating itself
- * appends nothing. A report from a node the instance is not placed on only counts when it confirms a removal.
+ * appends nothing, and neither does a retried report older than what its node said since. A report from a node
+ * the instance is not placed on only counts when it confirms a removal.
  */
 function decide(command: PlacementCommand, state: PlacementState): Decision<PlacementEvent> {
   switch (command.type) {
@@ -218,7 +237,7 @@ function decide(command: PlacementCommand, state: PlacementState): Decision<Plac
       const { instance_number, ...report } = command.data;
       const placed = state.instances.get(instance_number);
       if (placed && placed.node === report.node) {
-        return changes(placed.reported, report)
+        return changes(placed.reported, report) && !straggler(placed.reported, report)
           ? [{ type: 'InstanceStateReported', data: command.data }]
           : [];
       }
