@@ -51,3 +51,53 @@ export function isRedisUnavailable(error: unknown): boolean {
   if (error.name === 'MaxRetriesPerRequestError') return true;
   return NO_CONNECTION.some((pattern) => pattern.test(error.message));
 }
+
+/** A Redis URL fit for a log line: the password, if any, replaced. */
+export function redactedRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(not a URL)';
+  }
+}
+
+/**
+ * Resolves once Redis at `url` answers PING, trying every `intervalMs`. A process started before its Redis
+ * (a machine booting, a container scheduled first) waits and says why, once per `reportEveryMs`, instead of
+ * failing its first command with a stack trace. Rejects only when `signal` aborts.
+ */
+export async function waitForRedis(
+  url: string,
+  onWaiting: (reason: string) => void,
+  options: { intervalMs?: number; reportEveryMs?: number; signal?: AbortSignal } = {},
+): Promise<void> {
+  const { intervalMs = 500, reportEveryMs = 5_000, signal } = options;
+  let reportedAt = -Infinity;
+  for (;;) {
+    const probe = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      connectTimeout: 2_000,
+    });
+    // The socket's own error says why (ECONNREFUSED, ENOTFOUND, NOAUTH…); the command only says it was closed.
+    let cause: Error | undefined;
+    probe.on('error', (error: Error) => (cause ??= error));
+    try {
+      await probe.connect();
+      await probe.ping();
+      return;
+    } catch (error) {
+      if (Date.now() - reportedAt >= reportEveryMs) {
+        reportedAt = Date.now();
+        onWaiting((cause ?? (error as Error)).message ?? String(error));
+      }
+    } finally {
+      probe.disconnect();
+    }
+    if (signal?.aborted) throw new Error('stopped while waiting for Redis');
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
