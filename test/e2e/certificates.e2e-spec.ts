@@ -1,4 +1,5 @@
-import { ApiClient, RunningSystem, startSystem, userWith } from '@libs/testing';
+import { ApiClient, RunningSystem } from '@libs/testing';
+import { gridCallers } from './support/grid-callers';
 
 type Route = [method: string, path: string, body?: object];
 
@@ -27,11 +28,7 @@ describe("Let's Encrypt placeholders over HTTP", () => {
   let outsider: ApiClient;
 
   beforeAll(async () => {
-    system = await startSystem();
-    expect((await system.admin.post('/v1/grids', { name: 'acme' })).status).toBe(201);
-    expect((await system.admin.post('/v1/grids', { name: 'other' })).status).toBe(201);
-    member = (await userWith(system, { email: 'member@example.com', grids: ['acme'] })).api;
-    outsider = (await userWith(system, { email: 'outsider@example.com', grids: ['other'] })).api;
+    ({ system, member, outsider } = await gridCallers('acme'));
   }, 60_000);
   afterAll(() => system?.stop(), 30_000);
 

@@ -1,4 +1,5 @@
-import { ApiClient, RunningSystem, startSystem, userWith } from '@libs/testing';
+import { ApiClient, RunningSystem } from '@libs/testing';
+import { gridCallers } from './support/grid-callers';
 
 describe('external registries over HTTP', () => {
   let system: RunningSystem;
@@ -7,12 +8,7 @@ describe('external registries over HTTP', () => {
   let outsider: ApiClient;
 
   beforeAll(async () => {
-    system = await startSystem();
-    admin = system.admin;
-    expect((await admin.post('/v1/grids', { name: 'reg' })).status).toBe(201);
-    expect((await admin.post('/v1/grids', { name: 'other' })).status).toBe(201);
-    member = (await userWith(system, { email: 'member@example.com', grids: ['reg'] })).api;
-    outsider = (await userWith(system, { email: 'outsider@example.com', grids: ['other'] })).api;
+    ({ system, admin, member, outsider } = await gridCallers('reg'));
   }, 60_000);
   afterAll(() => system?.stop(), 30_000);
 

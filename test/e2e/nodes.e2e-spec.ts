@@ -1,7 +1,7 @@
 import { ApiClient, RunningSystem, startApp, startSystem, userWith } from '@libs/testing';
+import { ISO } from './support/grid-callers';
 
 const GRID = 'nodes-e2e';
-const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 const BASE64_TOKEN = expect.stringMatching(/^[A-Za-z0-9+/=]{88}$/);
 const gridToken = (token: string) => ({ headers: { 'kontena-grid-token': token }, token: null });
 const nodeToken = (token: string) => ({ headers: { 'kontena-node-token': token }, token: null });

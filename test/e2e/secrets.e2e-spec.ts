@@ -1,5 +1,6 @@
 import { EventStoreDBClient, StreamNotFoundError } from '@eventstore/db-client';
-import { ApiClient, RunningSystem, startSystem, userWith } from '@libs/testing';
+import { ApiClient, RunningSystem } from '@libs/testing';
+import { gridCallers, ISO } from './support/grid-callers';
 
 /** The events of one stream, as an auditor reads them. */
 async function history(system: RunningSystem, stream: string) {
@@ -16,8 +17,6 @@ async function history(system: RunningSystem, stream: string) {
   return events;
 }
 
-const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-
 describe('secrets over HTTP', () => {
   let system: RunningSystem;
   let admin: ApiClient;
@@ -25,12 +24,7 @@ describe('secrets over HTTP', () => {
   let outsider: ApiClient;
 
   beforeAll(async () => {
-    system = await startSystem();
-    admin = system.admin;
-    expect((await admin.post('/v1/grids', { name: 'vault' })).status).toBe(201);
-    expect((await admin.post('/v1/grids', { name: 'other' })).status).toBe(201);
-    member = (await userWith(system, { email: 'member@example.com', grids: ['vault'] })).api;
-    outsider = (await userWith(system, { email: 'outsider@example.com', grids: ['other'] })).api;
+    ({ system, admin, member, outsider } = await gridCallers('vault'));
   }, 60_000);
   afterAll(() => system?.stop(), 30_000);
 

@@ -1,8 +1,8 @@
 import type { StatsReport } from '@libs/queues';
 import { ApiClient, RunningSystem, startSystem, TelemetryAgent, userWith } from '@libs/testing';
+import { ISO } from './support/grid-callers';
 
 const GRID = 'tel';
-const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 const MINUTE = 60_000;
 const NO_TRAFFIC = {
   interfaces: [],

@@ -1,6 +1,5 @@
-import { ApiClient, RunningSystem, startSystem, userWith } from '@libs/testing';
-
-const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+import { ApiClient, RunningSystem } from '@libs/testing';
+import { gridCallers, ISO } from './support/grid-callers';
 
 describe('volumes over HTTP', () => {
   let system: RunningSystem;
@@ -9,12 +8,7 @@ describe('volumes over HTTP', () => {
   let outsider: ApiClient;
 
   beforeAll(async () => {
-    system = await startSystem();
-    admin = system.admin;
-    expect((await admin.post('/v1/grids', { name: 'vol' })).status).toBe(201);
-    expect((await admin.post('/v1/grids', { name: 'other' })).status).toBe(201);
-    member = (await userWith(system, { email: 'member@example.com', grids: ['vol'] })).api;
-    outsider = (await userWith(system, { email: 'outsider@example.com', grids: ['other'] })).api;
+    ({ system, admin, member, outsider } = await gridCallers('vol'));
   }, 60_000);
   afterAll(() => system?.stop(), 30_000);
 
