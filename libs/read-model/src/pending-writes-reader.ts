@@ -26,6 +26,8 @@ export class PendingWritesReader extends ReadModelReader {
   private readonly known = new Map<string, string | null>();
   /** Keys deleted whole by events not applied yet: a hash's fields nobody read yet are gone too. */
   private readonly deleted = new Set<string>();
+  /** Where hash keys start (`ReadModelKeys.hash`): only their deletion concerns tracked fields. */
+  private readonly hashes = this.keys.hash('', '').slice(0, -1);
   /** Applies the events projected so far; set by the projector for each batch. */
   flush: () => Promise<void> = async () => undefined;
 
@@ -45,12 +47,7 @@ export class PendingWritesReader extends ReadModelReader {
       else if (op.op === 'hdel') this.pending.set(fieldKey(op.key, op.field), null);
       else if (op.op === 'del') {
         this.pending.set(op.key, null);
-        this.deleted.add(op.key);
-        // A hash deleted whole takes its fields along (rare: a removed service's deploys).
-        const fields = fieldKey(op.key, '');
-        for (const key of [...this.pending.keys(), ...this.known.keys()]) {
-          if (key.startsWith(fields)) this.pending.set(key, null);
-        }
+        if (op.key.startsWith(this.hashes)) this.forgetFields(op.key);
       }
     }
   }
@@ -80,8 +77,20 @@ export class PendingWritesReader extends ReadModelReader {
 
   override async field(kind: string, id: string, field: string): Promise<string | undefined> {
     const key = this.keys.hash(kind, id);
-    if (this.deleted.has(key) && !this.pending.has(fieldKey(key, field))) return undefined;
-    return (await this.stringAt(fieldKey(key, field), () => this.redis.hget(key, field))) ?? undefined;
+    const gone = () => this.deleted.has(key);
+    return (await this.stringAt(fieldKey(key, field), () => this.redis.hget(key, field), gone)) ?? undefined;
+  }
+
+  /**
+   * A hash deleted whole (rare: a removed service's deploys) takes its fields along: the ones tracked are
+   * pending deletions, and the ones never read read as absent until the deletion is applied.
+   */
+  private forgetFields(key: string): void {
+    this.deleted.add(key);
+    const fields = fieldKey(key, '');
+    for (const tracked of [...this.pending.keys(), ...this.known.keys()]) {
+      if (tracked.startsWith(fields)) this.pending.set(tracked, null);
+    }
   }
 
   // Indexes, revisions and the rest are not tracked: apply what is pending (the projector knows whether
@@ -129,17 +138,21 @@ export class PendingWritesReader extends ReadModelReader {
   private async stringAt(
     key: string,
     read: () => Promise<string | null> = () => this.redis.get(key),
+    gone: () => boolean = () => false,
   ): Promise<string | null> {
     if (this.pending.has(key)) return this.pending.get(key)!;
+    if (gone()) return null;
     if (this.known.has(key)) {
       const value = this.known.get(key)!;
       this.remember(key, value);
       return value;
     }
     const value = await read();
-    // A write may have been recorded while the GET was in flight; it is newer.
-    if (!this.pending.has(key)) this.remember(key, value);
-    return this.pending.has(key) ? this.pending.get(key)! : value;
+    // A write may have been recorded while the read was in flight; it is newer.
+    if (this.pending.has(key)) return this.pending.get(key)!;
+    if (gone()) return null;
+    this.remember(key, value);
+    return value;
   }
 
   private remember(key: string, value: string | null): void {
