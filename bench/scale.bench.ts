@@ -13,17 +13,17 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import type Redis from 'ioredis';
-import {
-  currentGeneration,
-  gridIndexes,
-  NodeDoc,
-  ReadModelKeys,
-  ReadModelReader,
-  serviceIndexes,
-  ServiceInstanceDoc,
-} from '@libs/read-model';
+import { gridIndexes, NodeDoc, ReadModelReader, serviceIndexes, ServiceInstanceDoc } from '@libs/read-model';
 import { scheduleWorkload, SchedulingNode, SchedulingService, seededRng } from '@libs/scheduler';
-import { AppProcess, RunningSystem, startApp, startSystem, testRedis } from '@libs/testing';
+import {
+  AppProcess,
+  currentReader,
+  RunningSystem,
+  startApp,
+  startSystem,
+  testRedis,
+  until,
+} from '@libs/testing';
 
 const NODES = Number(process.env.SCALE_NODES ?? 500);
 const INSTANCES = Number(process.env.SCALE_INSTANCES ?? 10_000);
@@ -93,25 +93,6 @@ function children(): Map<string, number> {
   return found;
 }
 
-async function reader(redis: Redis, prefix: string): Promise<ReadModelReader> {
-  return new ReadModelReader(redis, new ReadModelKeys(prefix, await currentGeneration(redis, prefix)));
-}
-
-async function until<T>(
-  what: string,
-  timeoutMs: number,
-  context: () => string,
-  probe: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`gave up waiting until ${what} after ${timeoutMs / 1000} s\n${context()}`);
-    await sleep(500);
-  }
-}
 
 /** Instances per service: `INSTANCES` spread over `SERVICES`, the first ones taking the remainder. */
 function instancesOf(s: number): number {
@@ -239,12 +220,10 @@ async function main(): Promise<void> {
     let shown = Date.now();
     const nodeDocs = await until(
       `${NODES} nodes are connected`,
-      JOIN_TIMEOUT_S * 1000,
-      () => agent!.logs.slice(-10).join('\n'),
       async () => {
         if (agent!.pid === undefined || (await Promise.race([agent!.exited.then(() => true), sleep(0)])))
           throw new Error(`the agent process exited:\n${agent!.logs.slice(-20).join('\n')}`);
-        const r = await reader(redis, system!.redisPrefix);
+        const r = await currentReader(redis, system!.redisPrefix);
         const docs: NodeDoc[] = [];
         for (let g = 0; g < GRIDS; g++) {
           const names = await r.ids(gridIndexes.nodes(gridName(g)));
@@ -262,7 +241,12 @@ async function main(): Promise<void> {
         }
         return connected.length >= NODES ? connected : undefined;
       },
-    );
+      JOIN_TIMEOUT_S * 1000,
+      { intervalMs: 500 },
+    ).catch((error: Error) => {
+      // What the fleet said last is why it did not join.
+      throw new Error(`${error.message} after ${JOIN_TIMEOUT_S} s\n${agent!.logs.slice(-10).join('\n')}`);
+    });
     say(`nodes joined in ${((performance.now() - joinStarted) / 1000).toFixed(1)} s`);
 
     for (let s = 0; s < SERVICES; s++) {
@@ -311,7 +295,7 @@ async function main(): Promise<void> {
     const deadline = started + TIMEOUT_S * 1000;
     while (running < INSTANCES && performance.now() < deadline) {
       await sleep(500);
-      running = await countRunning(await reader(redis, system.redisPrefix));
+      running = await countRunning(await currentReader(redis, system.redisPrefix));
       const elapsed = (performance.now() - started) / 1000;
       if (elapsed - lastShown >= 5 || running === INSTANCES) {
         say(`  ${elapsed.toFixed(1)} s: ${fmt(running)} running`);

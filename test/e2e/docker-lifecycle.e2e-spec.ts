@@ -8,14 +8,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import type Docker from 'dockerode';
 import type { ContainerInfo } from 'dockerode';
-import { AppProcess, RunningSystem, startApp, startSystem, testRedis } from '@libs/testing';
-import {
-  currentGeneration,
-  ReadModelKeys,
-  ReadModelReader,
-  serviceIndexes,
-  ServiceInstanceDoc,
-} from '@libs/read-model';
+import { AppProcess, RunningSystem, serviceInstances, startApp, startSystem, testRedis } from '@libs/testing';
 import { LABEL } from '../../apps/agent/src/runtime/docker/container-config';
 import {
   BUSYBOX_IMAGE,
@@ -64,11 +57,7 @@ async function containers(): Promise<ContainerInfo[]> {
   return all.flat().filter((c) => c.Labels['io.kontena.service.id'] === SERVICE_ID);
 }
 
-async function instances(): Promise<ServiceInstanceDoc[]> {
-  const keys = new ReadModelKeys(system!.redisPrefix, await currentGeneration(redis, system!.redisPrefix));
-  const reader = new ReadModelReader(redis, keys);
-  return reader.docs<ServiceInstanceDoc>('instance', await reader.ids(serviceIndexes.instances(SERVICE_ID)));
-}
+const instances = () => serviceInstances(redis, system!.redisPrefix, SERVICE_ID);
 
 /** What the container's web server answers on the host port the engine published. */
 async function answer(container: ContainerInfo): Promise<string | undefined> {

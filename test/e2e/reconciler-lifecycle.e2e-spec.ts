@@ -7,15 +7,17 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import { comparePositions, disposeClient, headOfAll, positionFromString } from '@libs/eventstore';
-import { AppProcess, dumpPrefix, RunningSystem, startApp, startSystem, testRedis } from '@libs/testing';
-import { until } from './support/until';
+import { currentGeneration, ReadModelKeys, ServiceInstanceDoc } from '@libs/read-model';
 import {
-  currentGeneration,
-  ReadModelKeys,
-  ReadModelReader,
-  serviceIndexes,
-  ServiceInstanceDoc,
-} from '@libs/read-model';
+  AppProcess,
+  dumpPrefix,
+  RunningSystem,
+  serviceInstances,
+  startApp,
+  startSystem,
+  testRedis,
+} from '@libs/testing';
+import { until } from './support/until';
 
 jest.setTimeout(120_000);
 
@@ -56,20 +58,9 @@ async function startAgent(name: string): Promise<AppProcess> {
   return agent;
 }
 
-async function reader(): Promise<ReadModelReader> {
-  return new ReadModelReader(
-    redis,
-    new ReadModelKeys(system.redisPrefix, await currentGeneration(redis, system.redisPrefix)),
-  );
-}
-
 /** The instance documents, with the ports their agents reported (not part of Kontena's JSON). */
-async function instances(service: string): Promise<ServiceInstanceDoc[]> {
-  const r = await reader();
-  return r.docs<ServiceInstanceDoc>(
-    'instance',
-    await r.ids(serviceIndexes.instances(`${GRID}/null/${service}`)),
-  );
+function instances(service: string): Promise<ServiceInstanceDoc[]> {
+  return serviceInstances(redis, system.redisPrefix, `${GRID}/null/${service}`);
 }
 
 async function answer(port: number): Promise<{ pid: number } | undefined> {

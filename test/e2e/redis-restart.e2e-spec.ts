@@ -11,14 +11,8 @@ import { writeFileSync } from 'node:fs';
 import Redis from 'ioredis';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import { comparePositions, disposeClient, headOfAll, positionFromString } from '@libs/eventstore';
-import {
-  currentGeneration,
-  ReadModelKeys,
-  ReadModelReader,
-  serviceIndexes,
-  ServiceInstanceDoc,
-} from '@libs/read-model';
-import { AppProcess, dumpPrefix, RunningSystem, startApp, startSystem } from '@libs/testing';
+import { currentGeneration, ReadModelKeys, ServiceInstanceDoc } from '@libs/read-model';
+import { AppProcess, dumpPrefix, RunningSystem, serviceInstances, startApp, startSystem } from '@libs/testing';
 import { until } from './support/until';
 
 jest.setTimeout(60_000);
@@ -89,19 +83,8 @@ async function killRedisServer(): Promise<void> {
   await exited;
 }
 
-async function reader(): Promise<ReadModelReader> {
-  return new ReadModelReader(
-    redis,
-    new ReadModelKeys(system!.redisPrefix, await currentGeneration(redis, system!.redisPrefix)),
-  );
-}
-
-async function instances(service: string): Promise<ServiceInstanceDoc[]> {
-  const r = await reader();
-  return r.docs<ServiceInstanceDoc>(
-    'instance',
-    await r.ids(serviceIndexes.instances(`${GRID}/null/${service}`)),
-  );
+function instances(service: string): Promise<ServiceInstanceDoc[]> {
+  return serviceInstances(redis, system!.redisPrefix, `${GRID}/null/${service}`);
 }
 
 beforeAll(async () => {

@@ -7,3 +7,4 @@ export * from './fake-oauth2-provider';
 export * from './users';
 export * from './telemetry-agent';
 export * from './until';
+export * from './read-models';
