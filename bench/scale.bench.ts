@@ -7,7 +7,8 @@
  *
  *   SCALE_NODES=50 SCALE_INSTANCES=1000 SCALE_SERVICES=10 npm run bench:scale
  *
- * `SCALE_RECONCILER_ARGS` passes flags to the reconciler's node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ * `SCALE_RECONCILER_ARGS` passes flags to the reconciler's node. `APP_CPU_PROF_DIR=/tmp/prof` profiles every process
+ * (`node dist/bench/profile-summary.js /tmp/prof` sums the profiles up).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -186,7 +187,9 @@ async function main(): Promise<void> {
       for (const app of [...(system?.apps.values() ?? []), ...(agent ? [agent] : [])])
         writeFileSync(join(LOG_DIR, `${app.name}.log`), app.logs.join('\n'));
     }
-    await agent?.kill('SIGKILL');
+    // A profiled fleet must exit by itself to write its profile; otherwise there is no reason to wait for it.
+    if (process.env.APP_CPU_PROF_DIR) await agent?.stop();
+    else await agent?.kill('SIGKILL');
     await system?.stop();
     redis.disconnect();
   };

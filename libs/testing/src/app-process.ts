@@ -21,10 +21,23 @@ export interface AppProcess {
   readonly exited: Promise<number | null>;
 }
 
-/** Starts `dist/apps/<app>/src/<entry>.js` (built by the int/e2e global setup) as a child process. */
-/** `nodeArgs` are extra flags for node itself (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+/**
+ * With `APP_CPU_PROF_DIR` set, every app the test helpers start writes a V8 CPU profile there when it exits
+ * (`bench/profile-summary.ts` reads them): how the benchmarks are profiled. A process killed by SIGKILL writes none.
+ */
+export function profilingFlags(app: string): string[] {
+  const dir = process.env.APP_CPU_PROF_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${app}.${Date.now()}.cpuprofile`] : [];
+}
+
+/**
+ * Starts `dist/apps/<app>/src/<entry>.js` (built by the int/e2e global setup) as a child process. `nodeArgs` are
+ * extra flags for node itself (e.g. `--cpu-prof`, which NODE_OPTIONS refuses).
+ */
 export function startApp(app: string, env: Record<string, string>, entry = 'main', nodeArgs: string[] = []): AppProcess {
-  const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, join(ROOT, 'dist', 'apps', app, 'src', `${entry}.js`)], {
+  const profile = profilingFlags(app);
+  const script = join(ROOT, 'dist', 'apps', app, 'src', `${entry}.js`);
+  const child = spawn(process.execPath, ['--enable-source-maps', ...profile, ...nodeArgs, script], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { repositoryRoot } from './repository-root';
+import { profilingFlags } from './app-process';
 
 export interface StartEventStoreOptions {
   /** In-memory SQLite: fast, but nothing survives `restart()`. Default false (file storage, as the product runs). */
@@ -155,7 +156,7 @@ interface Started {
 
 function spawnServer(entry: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Started> {
   // The IPC channel tells the server when this process dies, even by SIGKILL, so it stops too.
-  const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+  const child = spawn(process.execPath, ['--enable-source-maps', ...profilingFlags('eventstore'), entry], {
     env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
