@@ -7,6 +7,11 @@ export const DEFAULT_REDIS_PREFIX = 'kontena:';
  * Opens a Redis connection. `worker` connections (BullMQ workers, blocking reads) never give up on a
  * command (`maxRetriesPerRequest: null`, DESIGN.md §6); request-path connections fail fast so a Redis
  * outage answers 503 instead of hanging requests.
+ *
+ * No auto-pipelining: ioredis builds a pipeline object for every auto-pipelined batch and copies every script
+ * defined on the connection into it, and BullMQ defines ~50 on every connection its queues use. That copying
+ * was 8% of the agent fleet's CPU and 5% of the reconciler's in bench:scale; without it the fleet used 17% less
+ * CPU and the run was 9% faster, and bench:api did not change (docs/benchmarks.md).
  */
 export function connectRedis(
   url = process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
@@ -16,7 +21,7 @@ export function connectRedis(
   return reconnectsQuietly(
     new Redis(url, {
       lazyConnect: false,
-      enableAutoPipelining: true,
+      enableAutoPipelining: false,
       maxRetriesPerRequest: role === 'worker' ? null : 2,
       retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2_000),
       ...options,
