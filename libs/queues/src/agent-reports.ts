@@ -87,4 +87,23 @@ export interface StatsReport {
 }
 
 export type AgentReport = InstanceStateReport | InstanceEventReport;
+
+/**
+ * Every report one node made in one turn of its event loop, in the order it made them: an instance that starts
+ * reports `running` and its `service:start_instance` event together, so one job carries both. Older agents send
+ * one report per job, which the master still takes.
+ */
+export interface ReportBatch {
+  kind: 'reports';
+  nodeId: string;
+  reports: AgentReport[];
+}
+
+/** A job on `agent-reports`. */
+export type AgentReportJob = AgentReport | ReportBatch;
+
+/** The reports a job on `agent-reports` carries, in order. */
+export function reportsIn(job: AgentReportJob): AgentReport[] {
+  return job.kind === 'reports' ? job.reports : [job];
+}
 export type TelemetryReport = ContainerLogReport | StatsReport;

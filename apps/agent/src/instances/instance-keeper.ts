@@ -14,6 +14,14 @@ export interface InstanceKeeperOptions {
   jobGraceMs: number;
 }
 
+/**
+ * Reports made in one go: the reporter sends what one turn of the event loop made as one job, in order, so a
+ * state and its event are started together rather than one after the other's round trip.
+ */
+const together = async (...reports: (Promise<void> | false)[]): Promise<void> => {
+  await Promise.all(reports);
+};
+
 const describe = (
   a: { pod: { service_name?: unknown; instance_number?: unknown } } | undefined,
   id: string,
@@ -169,60 +177,61 @@ export class InstanceKeeper {
       case 'starting':
         return this.reportState(id, deployRev, 'starting', known);
       case 'running':
-        await this.reportState(id, deployRev, 'running', {
-          ports: event.ports,
-          health: state?.health ?? null,
-        });
-        return this.reportEvent(id, 'service:start_instance', 'info', `service instance ${name} started`);
+        return together(
+          this.reportState(id, deployRev, 'running', { ports: event.ports, health: state?.health ?? null }),
+          this.reportEvent(id, 'service:start_instance', 'info', `service instance ${name} started`),
+        );
       case 'crashed': {
-        await this.reportState(id, deployRev, 'crashed', { ...known, exitCode: event.exit_code });
         const delay = Math.round(event.restart_in_ms / 1000);
-        // Kontena's agent: "service X instance exited with code N, restarting (delay: Ns)".
-        return this.reportEvent(
-          id,
-          'service:instance_crash',
-          'warn',
-          `service ${name} instance exited with code ${event.exit_code}, restarting (delay: ${delay}s)`,
+        return together(
+          this.reportState(id, deployRev, 'crashed', { ...known, exitCode: event.exit_code }),
+          // Kontena's agent: "service X instance exited with code N, restarting (delay: Ns)".
+          this.reportEvent(
+            id,
+            'service:instance_crash',
+            'warn',
+            `service ${name} instance exited with code ${event.exit_code}, restarting (delay: ${delay}s)`,
+          ),
         );
       }
       case 'restarting':
-        await this.reportState(id, deployRev, 'restarting', known);
-        if (event.reason === 'requested')
-          return this.reportEvent(
-            id,
-            'service:restart_instance',
-            'info',
-            `restarting service instance ${name}`,
-          );
-        return;
+        return together(
+          this.reportState(id, deployRev, 'restarting', known),
+          event.reason === 'requested' &&
+            this.reportEvent(id, 'service:restart_instance', 'info', `restarting service instance ${name}`),
+        );
       case 'health':
-        await this.reportState(id, deployRev, state?.status ?? 'running', {
-          health: event.status,
-          ports: state?.ports,
-        });
-        if (event.status === 'unhealthy') {
-          return this.reportEvent(
-            id,
-            'service:health_check',
-            'warn',
-            `restarting service instance ${name} because it is unhealthy: ${event.detail}`,
-          );
-        }
-        return;
+        return together(
+          this.reportState(id, deployRev, state?.status ?? 'running', {
+            health: event.status,
+            ports: state?.ports,
+          }),
+          event.status === 'unhealthy' &&
+            this.reportEvent(
+              id,
+              'service:health_check',
+              'warn',
+              `restarting service instance ${name} because it is unhealthy: ${event.detail}`,
+            ),
+        );
       case 'stopped':
-        await this.reportState(id, deployRev, 'stopped', { ...known, exitCode: event.exit_code });
-        return this.reportEvent(id, 'service:stop_instance', 'info', `service instance ${name} stopped`);
+        return together(
+          this.reportState(id, deployRev, 'stopped', { ...known, exitCode: event.exit_code }),
+          this.reportEvent(id, 'service:stop_instance', 'info', `service instance ${name} stopped`),
+        );
       case 'error':
-        await this.reportState(id, deployRev, 'error', {
-          ...known,
-          error: event.reason,
-          exitCode: event.exit_code,
-        });
-        return this.reportEvent(
-          id,
-          'service:create_instance',
-          'error',
-          `unexpected error while starting service instance ${name}: ${event.reason}`,
+        return together(
+          this.reportState(id, deployRev, 'error', {
+            ...known,
+            error: event.reason,
+            exitCode: event.exit_code,
+          }),
+          this.reportEvent(
+            id,
+            'service:create_instance',
+            'error',
+            `unexpected error while starting service instance ${name}: ${event.reason}`,
+          ),
         );
       case 'exited':
         // What follows (crashed, stopped, error) says more; an instance nobody restarts stays exited.
@@ -233,8 +242,10 @@ export class InstanceKeeper {
         return state ? this.reportCurrent(state) : undefined;
       case 'removed':
         // The event first: once the master has the removal, it no longer counts the instance as this node's.
-        await this.reportEvent(id, 'service:remove_instance', 'info', `service instance ${name} removed`);
-        return this.reportState(id, deployRev, 'removed');
+        return together(
+          this.reportEvent(id, 'service:remove_instance', 'info', `service instance ${name} removed`),
+          this.reportState(id, deployRev, 'removed'),
+        );
     }
   }
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { createLogger } from '@libs/logging';
-import { AgentJob, AgentReport, bullPrefix, InstanceAssignment, QUEUES } from '@libs/queues';
+import { AgentJob, AgentReportJob, bullPrefix, InstanceAssignment, QUEUES, reportsIn } from '@libs/queues';
 import { connectRedis } from '@libs/redis';
 import { deletePrefix, uniquePrefix, until } from '@libs/testing';
 import { MasterApi } from '../master/master-api';
@@ -101,7 +101,10 @@ describe('node agent (hollow runtime, real Redis and BullMQ, a fake master)', ()
   const master = new FakeMaster();
   const runtime = new HollowRuntime({ startLatencyMs: { min: 20, max: 60 }, logIntervalMs: 0 });
   const jobs = new Queue<AgentJob>(QUEUES.agent('g/n1'), { connection: redis, prefix: bullPrefix(prefix) });
-  const reports = new Queue<AgentReport>(QUEUES.reports, { connection: redis, prefix: bullPrefix(prefix) });
+  const reports = new Queue<AgentReportJob>(QUEUES.reports, {
+    connection: redis,
+    prefix: bullPrefix(prefix),
+  });
   let agent: NodeAgent;
 
   beforeAll(async () => {
@@ -138,7 +141,9 @@ describe('node agent (hollow runtime, real Redis and BullMQ, a fake master)', ()
   });
 
   const reported = async () =>
-    (await reports.getJobs(['waiting', 'completed', 'active', 'delayed'], 0, 10_000)).map((j) => j.data);
+    (await reports.getJobs(['waiting', 'completed', 'active', 'delayed'], 0, 10_000)).flatMap((j) =>
+      reportsIn(j.data),
+    );
 
   it('registers with the grid token once, then keeps its node token to itself (mode 600)', async () => {
     expect(decodeURIComponent(master.requests[0])).toMatch(

@@ -2,6 +2,7 @@ import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import {
   AgentReport,
+  AgentReportJob,
   bullPrefix,
   ContainerLogReport,
   InstanceEventReport,
@@ -21,14 +22,24 @@ const MAX_LINES_PER_REPORT = 500;
 const MAX_TELEMETRY_BACKLOG = 10_000;
 const BACKLOG_CHECK_MS = 5_000;
 
+interface Outgoing {
+  report: AgentReport;
+  settle: (error?: Error) => void;
+}
+
 /**
  * What an agent tells the master: instance states and events on `agent-reports` (they become events, so they
  * are retried and never dropped), log lines and stats on `agent-telemetry` (telemetry: batched, and shed when
  * the agent cannot keep up).
+ *
+ * The reports one node makes in one turn of its event loop go as one job (`ReportBatch`), in order: every job
+ * costs three BullMQ scripts in Redis and as many round trips in the agent and the master, and a start or a
+ * crash is a state and an event at once.
  */
 export class Reporter {
-  private readonly reports: Queue<AgentReport>;
+  private readonly reports: Queue<AgentReportJob>;
   private readonly telemetry: Queue<TelemetryReport>;
+  private outbox: Outgoing[] = [];
   private lines: ContainerLogReport['entries'] = [];
   private shed = 0;
   private backlog = { checkedAt: 0, full: false };
@@ -38,31 +49,54 @@ export class Reporter {
     redisPrefix: string,
     readonly nodeId: string,
   ) {
-    this.reports = new Queue<AgentReport>(QUEUES.reports, { connection, prefix: bullPrefix(redisPrefix) });
+    this.reports = new Queue<AgentReportJob>(QUEUES.reports, { connection, prefix: bullPrefix(redisPrefix) });
     this.telemetry = new Queue<TelemetryReport>(QUEUES.telemetry, {
       connection,
       prefix: bullPrefix(redisPrefix),
     });
   }
 
-  async state(report: Omit<InstanceStateReport, 'kind' | 'nodeId' | 'at'> & { at?: string }): Promise<void> {
-    const full: InstanceStateReport = {
+  /** Resolves once the report is on its way to the master. */
+  state(report: Omit<InstanceStateReport, 'kind' | 'nodeId' | 'at'> & { at?: string }): Promise<void> {
+    return this.send({
       kind: 'instance-state',
       nodeId: this.nodeId,
       at: new Date().toISOString(),
       ...report,
-    };
-    await this.reports.add(full.kind, full, { ...RETENTION, ...RETRYING });
+    });
   }
 
-  async event(report: Omit<InstanceEventReport, 'kind' | 'nodeId' | 'at'>): Promise<void> {
-    const full: InstanceEventReport = {
+  event(report: Omit<InstanceEventReport, 'kind' | 'nodeId' | 'at'>): Promise<void> {
+    return this.send({
       kind: 'instance-event',
       nodeId: this.nodeId,
       at: new Date().toISOString(),
       ...report,
-    };
-    await this.reports.add(full.kind, full, { ...RETENTION, ...RETRYING });
+    });
+  }
+
+  /** Into the outbox, which goes out as one job once this turn of the event loop is over. */
+  private send(report: AgentReport): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.outbox.length === 0) setImmediate(() => void this.flush());
+      this.outbox.push({ report, settle: (error) => (error ? reject(error) : resolve()) });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.outbox;
+    this.outbox = [];
+    if (batch.length === 0) return;
+    const job: AgentReportJob =
+      batch.length === 1
+        ? batch[0].report
+        : { kind: 'reports', nodeId: this.nodeId, reports: batch.map((o) => o.report) };
+    try {
+      await this.reports.add(job.kind, job, { ...RETENTION, ...RETRYING });
+      for (const o of batch) o.settle();
+    } catch (error) {
+      for (const o of batch) o.settle(error as Error);
+    }
   }
 
   /** Buffers log lines; `flushLogs()` sends them in batches. */
@@ -84,7 +118,10 @@ export class Reporter {
   private async telemetryBacklogged(): Promise<boolean> {
     const now = Date.now();
     if (now - this.backlog.checkedAt >= BACKLOG_CHECK_MS) {
-      this.backlog = { checkedAt: now, full: (await this.telemetry.getWaitingCount()) >= MAX_TELEMETRY_BACKLOG };
+      this.backlog = {
+        checkedAt: now,
+        full: (await this.telemetry.getWaitingCount()) >= MAX_TELEMETRY_BACKLOG,
+      };
     }
     return this.backlog.full;
   }
@@ -109,6 +146,7 @@ export class Reporter {
   }
 
   async close(): Promise<void> {
+    await this.flush();
     await this.flushLogs().catch(() => undefined);
     await Promise.all([this.reports.close(), this.telemetry.close()]);
   }

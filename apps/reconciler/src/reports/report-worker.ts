@@ -13,11 +13,13 @@ import { AggregateCommandHandler, CommandOutcome, streamName } from '@libs/event
 import type { Logger } from '@libs/logging';
 import {
   AgentReport,
+  AgentReportJob,
   bullPrefix,
   InstanceEventReport,
   InstanceStateReport,
   jobIds,
   QUEUES,
+  reportsIn,
 } from '@libs/queues';
 import type { AgentQueues } from '../reconcile/agent-queues';
 import type { ReconcileRequests } from '../reconcile/reconcile-requests';
@@ -66,7 +68,7 @@ export const placementReportDecider: Decider<PlacementState, PlacementCommand, P
  * at once, instead of waiting for its next pull.
  */
 export class ReportWorker {
-  private readonly worker: Worker<AgentReport>;
+  private readonly worker: Worker<AgentReportJob>;
   private readonly intake = new PerServiceBatches<ParsedReport>((serviceId, reports) =>
     this.record(serviceId, reports),
   );
@@ -80,7 +82,7 @@ export class ReportWorker {
     concurrency: number,
     private readonly logger: Logger,
   ) {
-    this.worker = new Worker<AgentReport>(QUEUES.reports, (job) => this.process(job), {
+    this.worker = new Worker<AgentReportJob>(QUEUES.reports, (job) => this.process(job), {
       connection,
       prefix: bullPrefix(redisPrefix),
       concurrency,
@@ -100,8 +102,22 @@ export class ReportWorker {
     return this.worker.close();
   }
 
-  async process(job: Job<AgentReport>): Promise<void> {
-    const report = job.data;
+  /**
+   * A job's reports, each in its service's next batch (one service's reports stay in order). When some fail,
+   * the job keeps only those for its retry: the others are recorded, and an instance event recorded twice would
+   * show twice in the event log.
+   */
+  async process(job: Job<AgentReportJob>): Promise<void> {
+    const reports = reportsIn(job.data);
+    const outcomes = await Promise.allSettled(reports.map((report) => this.take(report)));
+    const failed = reports.filter((_, i) => outcomes[i].status === 'rejected');
+    if (failed.length === 0) return;
+    if (failed.length < reports.length)
+      await job.updateData({ kind: 'reports', nodeId: failed[0].nodeId, reports: failed });
+    throw (outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason;
+  }
+
+  private async take(report: AgentReport): Promise<void> {
     const instance = parseInstanceId(report.instanceId);
     if (!instance) {
       this.logger.warn({ report }, 'report for a malformed instance id ignored');

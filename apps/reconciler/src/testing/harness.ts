@@ -24,7 +24,7 @@ import {
   toEventData,
 } from '@libs/eventstore';
 import { createLogger } from '@libs/logging';
-import { AgentJob, AgentReport, bullPrefix, QUEUES, RETENTION } from '@libs/queues';
+import { AgentJob, AgentReport, AgentReportJob, bullPrefix, QUEUES, RETENTION } from '@libs/queues';
 import { AgentDataKeys, ReadModelKeys, ReadModelReader } from '@libs/read-model';
 import { connectRedis } from '@libs/redis';
 import { deletePrefix, RunningEventStore, startEventStore, uniquePrefix } from '@libs/testing';
@@ -206,7 +206,7 @@ export class Harness {
     } = () => ({ state: 'running' }),
     delayMs = 0,
   ): { seen: Job<AgentJob>[]; worker: Worker<AgentJob> } {
-    const reports = new Queue<AgentReport>(QUEUES.reports, {
+    const reports = new Queue<AgentReportJob>(QUEUES.reports, {
       connection: this.redis,
       prefix: bullPrefix(this.prefix),
     });
@@ -221,15 +221,32 @@ export class Harness {
         if (data.kind === 'ensure-instance') {
           const a = data.assignment;
           const outcome = a.desiredState === 'stopped' ? { state: 'stopped' as const } : answer(data);
+          // As a real agent does: the state and its instance event in one job.
+          const event: AgentReport = {
+            kind: 'instance-event',
+            nodeId,
+            instanceId: a.instanceId,
+            type: outcome.state === 'running' ? 'service:start_instance' : 'service:create_instance',
+            severity: outcome.state === 'running' ? 'info' : 'error',
+            message: outcome.state === 'running' ? 'started' : 'failed to start',
+            at,
+          };
           await reports.add(
             'r',
             {
-              kind: 'instance-state',
+              kind: 'reports',
               nodeId,
-              instanceId: a.instanceId,
-              deployRev: a.deployRev,
-              ...outcome,
-              at,
+              reports: [
+                {
+                  kind: 'instance-state',
+                  nodeId,
+                  instanceId: a.instanceId,
+                  deployRev: a.deployRev,
+                  ...outcome,
+                  at,
+                },
+                ...(outcome.state === 'stopped' ? [] : [event]),
+              ],
             },
             RETENTION,
           );

@@ -1,0 +1,86 @@
+import { Queue } from 'bullmq';
+import { AgentReportJob, bullPrefix, QUEUES, reportsIn } from '@libs/queues';
+import { connectRedis } from '@libs/redis';
+import { deletePrefix, uniquePrefix } from '@libs/testing';
+import { Reporter } from './reporter';
+
+/** The reporter against real Redis and BullMQ: what reaches `agent-reports`, and in how many jobs. */
+describe('reporter (real Redis and BullMQ)', () => {
+  const prefix = uniquePrefix('reporter');
+  const redis = connectRedis(process.env.REDIS_URL, 'request');
+  const queue = new Queue<AgentReportJob>(QUEUES.reports, { connection: redis, prefix: bullPrefix(prefix) });
+  const reporters: Reporter[] = [];
+
+  const reporter = () => {
+    const made = new Reporter(redis, prefix, 'g/n1');
+    reporters.push(made);
+    return made;
+  };
+  const jobs = async () =>
+    (await queue.getJobs(['waiting'], 0, 1_000)).sort((a, b) => Number(a.timestamp) - Number(b.timestamp));
+  const state = (instance: number, s: 'running' | 'crashed') => ({
+    instanceId: `g/null/web/${instance}`,
+    deployRev: 'd1',
+    state: s,
+  });
+
+  beforeEach(() => queue.obliterate({ force: true }));
+
+  afterAll(async () => {
+    await Promise.all(reporters.map((r) => r.close()));
+    await queue.close();
+    await deletePrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  it('sends what one turn of the event loop reported as one job, in order', async () => {
+    const r = reporter();
+    await Promise.all([
+      r.state(state(1, 'running')),
+      r.event({
+        instanceId: 'g/null/web/1',
+        type: 'service:start_instance',
+        severity: 'info',
+        message: 'up',
+      }),
+      r.state(state(2, 'crashed')),
+    ]);
+    const sent = await jobs();
+    expect(sent).toHaveLength(1);
+    expect(sent[0].data.kind).toBe('reports');
+    expect(reportsIn(sent[0].data).map((x) => [x.kind, x.instanceId])).toEqual([
+      ['instance-state', 'g/null/web/1'],
+      ['instance-event', 'g/null/web/1'],
+      ['instance-state', 'g/null/web/2'],
+    ]);
+    expect(reportsIn(sent[0].data).every((x) => x.nodeId === 'g/n1')).toBe(true);
+  });
+
+  it('sends a lone report as it is, which masters of every version take', async () => {
+    await reporter().state(state(3, 'running'));
+    const sent = await jobs();
+    expect(sent.map((j) => j.data)).toEqual([
+      expect.objectContaining({ kind: 'instance-state', instanceId: 'g/null/web/3', state: 'running' }),
+    ]);
+  });
+
+  it('sends reports of later turns as later jobs', async () => {
+    const r = reporter();
+    await r.state(state(4, 'running'));
+    await r.state(state(4, 'crashed'));
+    expect((await jobs()).map((j) => reportsIn(j.data).map((x) => (x as { state: string }).state))).toEqual([
+      ['running'],
+      ['crashed'],
+    ]);
+  });
+
+  it('sends what is still in the outbox when it closes', async () => {
+    const r = reporter();
+    const sent = r.state(state(8, 'running'));
+    await r.close();
+    await sent;
+    expect((await jobs()).map((j) => j.data)).toEqual([
+      expect.objectContaining({ instanceId: 'g/null/web/8' }),
+    ]);
+  });
+});
