@@ -57,8 +57,9 @@ export function isRedisUnavailable(error: unknown): boolean {
   return NO_CONNECTION.some((pattern) => pattern.test(error.message));
 }
 
-/** A Redis URL fit for a log line: the password, if any, replaced. */
+/** A Redis URL fit for a log line: the password, if any, replaced. A Unix socket's path holds none. */
 export function redactedRedisUrl(url: string): string {
+  if (url.startsWith('/')) return url;
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
