@@ -7,6 +7,7 @@ export * from './node';
 export * from './token';
 export * from './user';
 export * from './shared/same-value';
+export * from './shared/folded-map';
 export * from './service';
 export * from './stack';
 export * from './deploy';

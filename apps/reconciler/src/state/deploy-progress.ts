@@ -1,4 +1,4 @@
-import type { DeployStreamEvent, ServiceDeployScheduled } from '@libs/domain';
+import { DeployStreamEvent, FoldedMap, ServiceDeployScheduled, withEntry } from '@libs/domain';
 
 export interface InstanceDeployProgress {
   instance_number: number;
@@ -14,7 +14,8 @@ export interface DeployProgress {
   queued: boolean;
   started: boolean;
   scheduled: ServiceDeployScheduled['data'] | null;
-  instances: ReadonlyMap<number, InstanceDeployProgress>;
+  /** Persistent (`withEntry`): a deploy's stream has an event or two per instance. */
+  instances: FoldedMap<number, InstanceDeployProgress>;
   finished: { state: 'success' | 'error'; reason: string | null } | null;
 }
 
@@ -37,13 +38,12 @@ function evolve(state: DeployProgress, event: DeployStreamEvent): DeployProgress
     case 'ServiceDeployScheduled':
       return { ...next, scheduled: event.data };
     case 'InstanceDeployStarted': {
-      const instances = new Map(state.instances);
       const { instance_number, node, deploy_rev } = event.data;
-      instances.set(instance_number, {
+      const instances = withEntry(state.instances, instance_number, {
         instance_number,
         node_name: node,
         deploy_rev,
-        state: 'ongoing',
+        state: 'ongoing' as const,
         error: null,
       });
       return { ...next, instances };
@@ -51,8 +51,11 @@ function evolve(state: DeployProgress, event: DeployStreamEvent): DeployProgress
     case 'InstanceDeployFinished': {
       const before = state.instances.get(event.data.instance_number);
       if (!before) return next;
-      const instances = new Map(state.instances);
-      instances.set(before.instance_number, { ...before, state: event.data.state, error: event.data.error });
+      const instances = withEntry(state.instances, before.instance_number, {
+        ...before,
+        state: event.data.state,
+        error: event.data.error,
+      });
       return { ...next, instances };
     }
     case 'ServiceDeployFinished':

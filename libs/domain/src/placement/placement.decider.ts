@@ -1,4 +1,5 @@
 import { assertNever, Decider, Decision } from '../shared/decider';
+import { FoldedMap, withEntry, withoutEntry } from '../shared/folded-map';
 import type { PlacementCommand } from './placement.commands';
 import type {
   InstanceDesiredState,
@@ -42,7 +43,7 @@ export interface Leftover {
 export interface PlacementState {
   /** Events folded so far: the stream's next expected revision is `version - 1` (none while 0). */
   version: number;
-  instances: ReadonlyMap<number, PlacedInstance>;
+  instances: FoldedMap<number, PlacedInstance>;
   leftovers: readonly Leftover[];
   /** The latest restart request passed on to agents. */
   restart: { request: number; instances: readonly number[]; at: string } | null;
@@ -61,10 +62,8 @@ export const initialPlacement: PlacementState = {
   rescheduled: null,
 };
 
-function withInstance(state: PlacementState, instance: PlacedInstance): ReadonlyMap<number, PlacedInstance> {
-  const next = new Map(state.instances);
-  next.set(instance.instance_number, instance);
-  return next;
+function withInstance(state: PlacementState, instance: PlacedInstance): FoldedMap<number, PlacedInstance> {
+  return withEntry(state.instances, instance.instance_number, instance);
 }
 
 /** The copy an instance leaves behind on its node when it moves, is unplaced or removed. */
@@ -152,8 +151,7 @@ function evolve(state: PlacementState, event: PlacementEvent): PlacementState {
     case 'InstanceRemoved': {
       const before = state.instances.get(event.data.instance_number);
       if (!before) return { ...state, version };
-      const instances = new Map(state.instances);
-      instances.delete(event.data.instance_number);
+      const instances = withoutEntry(state.instances, event.data.instance_number);
       return { ...state, version, instances, leftovers: leaving(state, before, event.data.reason) };
     }
     case 'InstanceStateReported': {
