@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { InvalidEnvironmentError } from '@libs/config';
 import { createLogger } from '@libs/logging';
-import { redactedRedisUrl, waitForRedis } from '@libs/redis';
+import { waitForRedisLogged } from '@libs/redis';
 import { AgentFleet } from './agent-fleet';
 import { loadAgentConfig } from './config';
 
@@ -9,9 +9,7 @@ import { loadAgentConfig } from './config';
 async function main(): Promise<void> {
   const config = loadAgentConfig();
   const logger = createLogger('agent');
-  await waitForRedis(config.REDIS_URL, (reason) =>
-    logger.warn({ redis: redactedRedisUrl(config.REDIS_URL), reason }, 'waiting for Redis'),
-  );
+  await waitForRedisLogged(config.REDIS_URL, logger);
   const fleet = new AgentFleet(config, logger);
 
   let stopping = false;

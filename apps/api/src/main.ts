@@ -7,7 +7,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { InvalidEnvironmentError } from '@libs/config';
 import { createLogger } from '@libs/logging';
-import { redactedRedisUrl, waitForRedis } from '@libs/redis';
+import { waitForRedisLogged } from '@libs/redis';
 import { AppModule } from './app.module';
 import { loadApiConfig } from './config';
 import { VERSION } from './version';
@@ -16,9 +16,7 @@ async function bootstrap(): Promise<void> {
   const config = loadApiConfig();
   // Started before its Redis (a machine booting), the api waits and says so rather than dying on its first read.
   const logger = createLogger('api');
-  await waitForRedis(config.REDIS_URL, (reason) =>
-    logger.warn({ redis: redactedRedisUrl(config.REDIS_URL), reason }, 'waiting for Redis'),
-  );
+  await waitForRedisLogged(config.REDIS_URL, logger);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.create(config), { bufferLogs: true, bodyParser: false, forceCloseConnections: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();

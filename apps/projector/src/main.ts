@@ -4,7 +4,7 @@ import { InvalidEnvironmentError } from '@libs/config';
 import { disposeClient } from '@libs/eventstore';
 import { createLogger } from '@libs/logging';
 import { currentGeneration, ReadModelKeys } from '@libs/read-model';
-import { connectRedis, reconnectsQuietly, redactedRedisUrl, waitForRedis } from '@libs/redis';
+import { connectRedis, reconnectsQuietly, waitForRedisLogged } from '@libs/redis';
 import { loadProjectorConfig } from './config';
 import { Projector } from './projector';
 import { PROJECTIONS } from './projections';
@@ -16,9 +16,7 @@ import { PROJECTIONS } from './projections';
 async function main(): Promise<void> {
   const config = loadProjectorConfig();
   const logger = createLogger('projector');
-  await waitForRedis(config.REDIS_URL, (reason) =>
-    logger.warn({ redis: redactedRedisUrl(config.REDIS_URL), reason }, 'waiting for Redis'),
-  );
+  await waitForRedisLogged(config.REDIS_URL, logger);
   const client = EventStoreDBClient.connectionString(config.EVENTSTORE_URL);
   const redis = connectRedis(config.REDIS_URL, 'worker');
   const subscriber = reconnectsQuietly(redis.duplicate());

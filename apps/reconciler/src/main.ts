@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { InvalidEnvironmentError } from '@libs/config';
 import { createLogger } from '@libs/logging';
-import { redactedRedisUrl, waitForRedis } from '@libs/redis';
+import { waitForRedisLogged } from '@libs/redis';
 import { loadReconcilerConfig } from './config';
 import { Reconciler } from './reconciler';
 import { startTelemetryWorker } from './telemetry';
@@ -10,9 +10,7 @@ import { startTelemetryWorker } from './telemetry';
 async function main(): Promise<void> {
   const config = loadReconcilerConfig();
   const logger = createLogger('reconciler');
-  await waitForRedis(config.REDIS_URL, (reason) =>
-    logger.warn({ redis: redactedRedisUrl(config.REDIS_URL), reason }, 'waiting for Redis'),
-  );
+  await waitForRedisLogged(config.REDIS_URL, logger);
   const reconciler = new Reconciler(config, logger);
   await reconciler.start();
   const telemetry = await startTelemetryWorker({

@@ -107,3 +107,16 @@ export async function waitForRedis(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/**
+ * What every process does before it touches Redis: `waitForRedis`, logging each wait as `waiting for Redis` with
+ * the URL (password redacted) and the cause.
+ */
+export function waitForRedisLogged(
+  url: string,
+  logger: { warn(fields: object, message: string): void },
+): Promise<void> {
+  return waitForRedis(url, (reason) =>
+    logger.warn({ redis: redactedRedisUrl(url), reason }, 'waiting for Redis'),
+  );
+}
