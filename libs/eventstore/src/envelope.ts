@@ -32,12 +32,17 @@ export interface RecordedEnvelope<E extends DomainEvent = DomainEvent> {
   metadata: EventMetadata;
 }
 
+const utf8 = new TextEncoder();
+
 export function toEventData(event: DomainEvent, metadata: EventMetadata, id: string = randomUUID()) {
   return jsonEvent({
     id,
     type: event.type,
     data: event.data as JSONType,
-    metadata: metadata as unknown as JSONType,
+    // The same JSON bytes on the wire, but handed over as bytes: `@eventstore/db-client` 6.2.1 sends an
+    // object's JSON as a base64 string that google-protobuf then decodes back in JavaScript (~40 µs per KiB,
+    // on every append). It passes a plain `Uint8Array` through, and readers parse it as JSON either way.
+    metadata: utf8.encode(JSON.stringify(metadata)),
   });
 }
 
