@@ -73,7 +73,7 @@ export class Reconciler {
       planSettings(config),
       config.NODE_SNAPSHOT_MS,
     );
-    const executor = new PlanExecutor(this.client, serviceCommands, this.agents, this.requests, logger);
+    const executor = new PlanExecutor(streams, serviceCommands, this.agents, this.requests, logger);
     this.reconcileWorker = new ReconcileWorker(
       this.workerConnection,
       prefix,

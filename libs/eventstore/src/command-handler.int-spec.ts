@@ -1,4 +1,4 @@
-import { EventStoreDBClient } from '@eventstore/db-client';
+import { EventStoreDBClient, WrongExpectedVersionError } from '@eventstore/db-client';
 import { Decider, NotFound, RevisionConflict, ValidationFailed } from '@libs/domain';
 import { RunningEventStore, startEventStore } from '@libs/testing';
 import { AggregateCommandHandler } from './command-handler';
@@ -106,5 +106,76 @@ describe('aggregate command handler (real event store)', () => {
     await handler.handle('counter-g', counter, { type: 'Open', data: {} }, context);
     expect(await handler.handle('counter-g', counter, { type: 'Noop', data: {} }, context)).toMatchObject({ events: [], revision: 0n });
     expect(await events('counter-g')).toEqual(['0:Opened']);
+  });
+
+  it('records each event\'s metadata as JSON that readers get back as an object', async () => {
+    await new AggregateCommandHandler(client).handle('counter-meta', counter, { type: 'Open', data: {} }, { ...context, metadata: { requestId: 'r-1' } });
+    const [read] = await drain(client.readStream('counter-meta'));
+    expect(read.event!.metadata).toEqual({ requestId: 'r-1', actor: context.actor, occurredAt: '2026-11-22T00:00:00.000Z', schemaVersion: 1 });
+  });
+
+  describe('append (events decided elsewhere)', () => {
+    /** The same client, counting the events its stream reads yield. */
+    const counting = () => {
+      const counter = { events: 0 };
+      const proxy = new Proxy(client, {
+        get(target, property) {
+          // The client keeps private fields: its methods must run on the client itself, not on the proxy.
+          const value = Reflect.get(target, property, target);
+          if (property !== 'readStream') return typeof value === 'function' ? value.bind(target) : value;
+          return (...args: Parameters<EventStoreDBClient['readStream']>) => {
+            const read = target.readStream(...args);
+            return (async function* () {
+              for await (const item of read) {
+                counter.events++;
+                yield item;
+              }
+            })();
+          };
+        },
+      });
+      return { client: proxy as EventStoreDBClient, counter };
+    };
+    const metadata = { actor: context.actor, occurredAt: context.now.toISOString(), schemaVersion: 1 };
+
+    it('folds what it appended into the cache, so the next load reads nothing back', async () => {
+      const { client: reading, counter: reads } = counting();
+      const handler = new AggregateCommandHandler(reading);
+      await handler.handle('counter-append', counter, { type: 'Open', data: {} }, context);
+      const { revision } = await handler.append('counter-append', counter, 0n, [{ type: 'Added', data: { n: 4 } }, { type: 'Added', data: { n: 5 } }], metadata);
+      expect(revision).toBe(2n);
+      reads.events = 0;
+      expect(await handler.load('counter-append', counter)).toEqual({ status: 'open', value: 9 });
+      expect(reads.events).toBe(0);
+      expect(await events('counter-append')).toEqual(['0:Opened', '1:Added', '2:Added']);
+    });
+
+    it('starts a new stream from the fold\'s initial state', async () => {
+      const { client: reading, counter: reads } = counting();
+      const handler = new AggregateCommandHandler(reading);
+      await handler.append('counter-append-new', counter, undefined, [{ type: 'Opened', data: {} }], metadata);
+      expect(await handler.load('counter-append-new', counter)).toEqual({ status: 'open', value: 0 });
+      expect(reads.events).toBe(0);
+    });
+
+    it('fails on a stale expected revision, appends nothing, and leaves the cache to a fresh read', async () => {
+      const handler = new AggregateCommandHandler(client);
+      await handler.handle('counter-append-stale', counter, { type: 'Open', data: {} }, context);
+      await new AggregateCommandHandler(client).handle('counter-append-stale', counter, { type: 'Add', data: { n: 1 } }, context);
+      await expect(handler.append('counter-append-stale', counter, 0n, [{ type: 'Added', data: { n: 100 } }], metadata)).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      expect(await events('counter-append-stale')).toEqual(['0:Opened', '1:Added']);
+      expect(await handler.load('counter-append-stale', counter)).toEqual({ status: 'open', value: 1 });
+    });
+
+    it('does not fold into a state another fold of the stream made', async () => {
+      const { client: reading, counter: reads } = counting();
+      const handler = new AggregateCommandHandler(reading);
+      const opened = { initialState: 0, evolve: (n: number, event: Evt) => (event.type === 'Opened' ? n + 1 : n) };
+      await handler.handle('counter-append-folds', counter, { type: 'Open', data: {} }, context);
+      await handler.append('counter-append-folds', counter, 0n, [{ type: 'Added', data: { n: 3 } }], metadata);
+      reads.events = 0;
+      expect(await handler.load('counter-append-folds', opened)).toBe(1);
+      expect(reads.events).toBe(2);
+    });
   });
 });

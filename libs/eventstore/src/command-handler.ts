@@ -89,10 +89,45 @@ export class AggregateCommandHandler {
     stream: string,
     decider: Pick<Decider<State, never, E>, 'initialState' | 'evolve'>,
   ): Promise<State> {
-    const cached = this.cache.get<State>(stream) ?? { state: decider.initialState, revision: undefined };
+    const cached = this.cache.get<State>(stream, decider.evolve) ?? {
+      state: decider.initialState,
+      revision: undefined,
+    };
     const loaded = await readFrom(this.client, stream, decider, cached);
-    this.cache.set(stream, loaded);
+    this.cache.set(stream, decider.evolve, loaded);
     return loaded.state;
+  }
+
+  /**
+   * Appends events decided elsewhere (a reconcile pass plans several streams at once) with the revision they
+   * were decided on as the expected one, and folds them into the cached state when it is still at that
+   * revision: the next `load` then reads nothing back, where it used to fetch and decode every event the
+   * process had just written. A conflict surfaces as `WrongExpectedVersionError`, for the caller to decide on.
+   * Runs under the stream's lock, so a `handleBatch` on the same stream waits and starts from this state.
+   */
+  append<State, E extends DomainEvent>(
+    stream: string,
+    fold: Pick<Decider<State, never, E>, 'initialState' | 'evolve'>,
+    expectedRevision: bigint | undefined,
+    events: readonly E[],
+    metadata: EventMetadata,
+  ): Promise<{ revision: bigint; position?: AllPosition }> {
+    return this.mutex.run(stream, async () => {
+      const result = await this.client.appendToStream(
+        stream,
+        events.map((event) => toEventData(event, metadata)),
+        { expectedRevision: expectedRevision === undefined ? NO_STREAM : expectedRevision },
+      );
+      const cached =
+        this.cache.get<State>(stream, fold.evolve) ??
+        (expectedRevision === undefined ? { state: fold.initialState, revision: undefined } : undefined);
+      if (cached && cached.revision === expectedRevision)
+        this.cache.set(stream, fold.evolve, {
+          state: events.reduce(fold.evolve, cached.state),
+          revision: result.nextExpectedRevision,
+        });
+      return { revision: result.nextExpectedRevision, position: result.position };
+    });
   }
 
   handle<State, C extends Command, E extends DomainEvent>(
@@ -131,7 +166,10 @@ export class AggregateCommandHandler {
     for (let attempt = 1; ; attempt++) {
       // As in `handle`: the first attempt assumes the cached state, and only an append confirms it; a batch
       // that decided nothing (or refused something) on an assumption is decided again on what a read shows.
-      const cached = this.cache.get<State>(stream) ?? { state: decider.initialState, revision: undefined };
+      const cached = this.cache.get<State>(stream, decider.evolve) ?? {
+        state: decider.initialState,
+        revision: undefined,
+      };
       const decideAll = (from: { state: State; revision: bigint | undefined }) => {
         let state = from.state;
         const events: { event: E; metadata: EventMetadata }[] = [];
@@ -156,7 +194,7 @@ export class AggregateCommandHandler {
         loaded = await readFrom(this.client, stream, decider, cached);
         decided = decideAll(loaded);
       }
-      this.cache.set(stream, loaded);
+      this.cache.set(stream, decider.evolve, loaded);
       if (decided.events.length === 0) {
         return decided.outcomes.map((o) => (isDomainError(o) ? o : { ...o, revision: loaded.revision }));
       }
@@ -166,7 +204,10 @@ export class AggregateCommandHandler {
           decided.events.map(({ event, metadata }) => toEventData(event, metadata)),
           { expectedRevision: loaded.revision === undefined ? NO_STREAM : loaded.revision },
         );
-        this.cache.set(stream, { state: decided.state, revision: result.nextExpectedRevision });
+        this.cache.set(stream, decider.evolve, {
+          state: decided.state,
+          revision: result.nextExpectedRevision,
+        });
         return decided.outcomes.map((o) =>
           isDomainError(o) ? o : { ...o, revision: result.nextExpectedRevision, position: result.position },
         );
@@ -194,14 +235,17 @@ export class AggregateCommandHandler {
       // is new) instead of reading. An assumption is only ever appended with its own expected revision, so a
       // stale one fails the append and the next attempt reads; refusals and no-ops are confirmed by a read.
       const assumed = attempt === 1 && pinned === undefined;
-      const cached = this.cache.get<State>(stream) ?? { state: decider.initialState, revision: undefined };
+      const cached = this.cache.get<State>(stream, decider.evolve) ?? {
+        state: decider.initialState,
+        revision: undefined,
+      };
       let { state, revision } = assumed ? cached : await readFrom(this.client, stream, decider, cached);
       let decision = decider.decide(command, state, context);
       if (assumed && (isDomainError(decision) || decision.length === 0)) {
         ({ state, revision } = await readFrom(this.client, stream, decider, cached));
         decision = decider.decide(command, state, context);
       }
-      this.cache.set(stream, { state, revision });
+      this.cache.set(stream, decider.evolve, { state, revision });
 
       if (pinned !== undefined && (pinned === 'no_stream' ? revision !== undefined : revision !== pinned)) {
         return new RevisionConflict(pinned === 'no_stream' ? -1n : pinned, revision ?? 'no_stream');
@@ -222,7 +266,7 @@ export class AggregateCommandHandler {
           { expectedRevision: revision === undefined ? NO_STREAM : revision },
         );
         const next = decision.reduce(decider.evolve, state);
-        this.cache.set(stream, { state: next, revision: result.nextExpectedRevision });
+        this.cache.set(stream, decider.evolve, { state: next, revision: result.nextExpectedRevision });
         return {
           events: decision,
           state: next,

@@ -1,14 +1,10 @@
-import { EventStoreDBClient, NO_STREAM, WrongExpectedVersionError } from '@eventstore/db-client';
-import { Actor, DomainEvent, serviceDecider } from '@libs/domain';
-import {
-  AggregateCommandHandler,
-  CURRENT_SCHEMA_VERSION,
-  EventMetadata,
-  streamName,
-  toEventData,
-} from '@libs/eventstore';
+import { WrongExpectedVersionError } from '@eventstore/db-client';
+import { Actor, DomainEvent, placementDecider, serviceDecider } from '@libs/domain';
+import { AggregateCommandHandler, CURRENT_SCHEMA_VERSION, EventMetadata, streamName } from '@libs/eventstore';
 import type { Logger } from '@libs/logging';
 import type { Plan } from '../plan/plan-types';
+import { deployProgressFold } from '../state/deploy-progress';
+import { stackDeployProgressFold } from '../state/stack-deploys';
 import type { AgentQueues } from './agent-queues';
 import type { ReconcileRequests } from './reconcile-requests';
 
@@ -31,7 +27,8 @@ export class ConcurrentChange extends Error {
  */
 export class PlanExecutor {
   constructor(
-    private readonly client: EventStoreDBClient,
+    /** The state loader's: what a pass appends is folded into the states the next pass starts from. */
+    private readonly streams: AggregateCommandHandler,
     /** For the service decider only (its own cache: the pass folds the service's stream differently). */
     private readonly services: AggregateCommandHandler,
     private readonly agents: AgentQueues,
@@ -47,14 +44,21 @@ export class PlanExecutor {
       schemaVersion: CURRENT_SCHEMA_VERSION,
     };
     for (const [deployId, { version, events }] of plan.deployEvents) {
-      await this.append(streamName('deploy', deployId), version, events, metadata);
+      await this.append(streamName('deploy', deployId), deployProgressFold, version, events, metadata);
     }
     for (const [stackDeployId, { version, events }] of plan.stackDeployEvents) {
-      await this.append(streamName('stackdeploy', stackDeployId), version, events, metadata);
+      await this.append(
+        streamName('stackdeploy', stackDeployId),
+        stackDeployProgressFold,
+        version,
+        events,
+        metadata,
+      );
     }
     if (plan.placementEvents.length > 0) {
       await this.append(
         streamName('placement', serviceId),
+        placementDecider,
         plan.placementVersion,
         plan.placementEvents,
         metadata,
@@ -75,17 +79,21 @@ export class PlanExecutor {
     if (plan.reconcileAlso.length > 0) await this.requests.requestAll(plan.reconcileAlso);
   }
 
-  private async append(
+  /** `version` counts the events the pass saw in the stream, so the expected revision is one less. */
+  private async append<State, E extends DomainEvent>(
     stream: string,
+    fold: { initialState: State; evolve: (state: State, event: E) => State },
     version: number,
     events: readonly DomainEvent[],
     metadata: EventMetadata,
   ): Promise<void> {
     try {
-      await this.client.appendToStream(
+      await this.streams.append(
         stream,
-        events.map((event) => toEventData(event, metadata)),
-        { expectedRevision: version === 0 ? NO_STREAM : BigInt(version - 1) },
+        fold,
+        version === 0 ? undefined : BigInt(version - 1),
+        events as readonly E[],
+        metadata,
       );
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) throw new ConcurrentChange(stream);
