@@ -175,7 +175,8 @@ export class InstanceKeeper {
     const known = { ports: state?.ports ?? [], health: state?.health ?? null };
     switch (event.type) {
       case 'starting':
-        return this.reportState(id, deployRev, 'starting', known);
+        // Provisional: a start that is running within moments reports once (Reporter.state).
+        return this.reportState(id, deployRev, 'starting', known, { provisional: true });
       case 'running':
         return together(
           this.reportState(id, deployRev, 'running', { ports: event.ports, health: state?.health ?? null }),
@@ -268,16 +269,20 @@ export class InstanceKeeper {
       health?: 'healthy' | 'unhealthy' | null;
       ports?: InstanceState['ports'];
     } = {},
+    options: { provisional?: boolean } = {},
   ): Promise<void> {
-    return this.reporter.state({
-      instanceId,
-      deployRev,
-      state,
-      error: state === 'error' ? (extra.error ?? null) : null,
-      exitCode: extra.exitCode ?? null,
-      health: extra.health ?? null,
-      ports: extra.ports ?? [],
-    });
+    return this.reporter.state(
+      {
+        instanceId,
+        deployRev,
+        state,
+        error: state === 'error' ? (extra.error ?? null) : null,
+        exitCode: extra.exitCode ?? null,
+        health: extra.health ?? null,
+        ports: extra.ports ?? [],
+      },
+      options,
+    );
   }
 
   private reportEvent(

@@ -11,14 +11,14 @@ describe('reporter (real Redis and BullMQ)', () => {
   const queue = new Queue<AgentReportJob>(QUEUES.reports, { connection: redis, prefix: bullPrefix(prefix) });
   const reporters: Reporter[] = [];
 
-  const reporter = () => {
-    const made = new Reporter(redis, prefix, 'g/n1');
+  const reporter = (provisionalMs?: number) => {
+    const made = new Reporter(redis, prefix, 'g/n1', provisionalMs);
     reporters.push(made);
     return made;
   };
   const jobs = async () =>
     (await queue.getJobs(['waiting'], 0, 1_000)).sort((a, b) => Number(a.timestamp) - Number(b.timestamp));
-  const state = (instance: number, s: 'running' | 'crashed') => ({
+  const state = (instance: number, s: 'starting' | 'running' | 'crashed') => ({
     instanceId: `g/null/web/${instance}`,
     deployRev: 'd1',
     state: s,
@@ -82,5 +82,38 @@ describe('reporter (real Redis and BullMQ)', () => {
     expect((await jobs()).map((j) => j.data)).toEqual([
       expect.objectContaining({ instanceId: 'g/null/web/8' }),
     ]);
+  });
+
+  describe('provisional states', () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const states = async () =>
+      (await jobs()).flatMap((j) =>
+        reportsIn(j.data).map((x) => `${x.instanceId} ${(x as { state?: string }).state}`),
+      );
+
+    it("never sends one that the instance's next state replaced in time", async () => {
+      const r = reporter(200);
+      await r.state(state(10, 'starting'), { provisional: true });
+      await r.state(state(10, 'running'));
+      await sleep(300);
+      expect(await states()).toEqual(['g/null/web/10 running']);
+    });
+
+    it("sends one once nothing replaced it in time, and keeps other instances' apart", async () => {
+      const r = reporter(100);
+      await r.state(state(11, 'starting'), { provisional: true });
+      await r.state(state(12, 'starting'), { provisional: true });
+      await r.state(state(12, 'running'));
+      expect(await states()).toEqual(['g/null/web/12 running']);
+      await sleep(250);
+      expect(await states()).toEqual(['g/null/web/12 running', 'g/null/web/11 starting']);
+    });
+
+    it('sends those still held when it closes', async () => {
+      const r = reporter(60_000);
+      await r.state(state(13, 'starting'), { provisional: true });
+      await r.close();
+      expect(await states()).toEqual(['g/null/web/13 starting']);
+    });
   });
 });
