@@ -97,17 +97,18 @@ export class ContainerLogWriter {
       if (!stream) streams.set(key, (stream = { index: streams.size + 2, cap }));
       return stream.index;
     };
-    const perLine = lines.map(({ instance, entry }, i) => {
-      const indexes = [
+    const perLine = lines.map((line) => {
+      const { instance } = line;
+      const indexes = shared(line)
+        ? [
+            streamIndex(this.keys.containerLogs('grid', instance.grid), CONTAINER_LOG_CAPS.grid),
+            streamIndex(this.keys.containerLogs('stack', instance.stackId), CONTAINER_LOG_CAPS.stack),
+          ]
+        : [];
+      indexes.push(
         streamIndex(this.keys.containerLogs('service', instance.serviceId), CONTAINER_LOG_CAPS.service),
-      ];
-      if (shared(lines[i])) {
-        indexes.unshift(
-          streamIndex(this.keys.containerLogs('grid', instance.grid), CONTAINER_LOG_CAPS.grid),
-          streamIndex(this.keys.containerLogs('stack', instance.stackId), CONTAINER_LOG_CAPS.stack),
-        );
-      }
-      return [JSON.stringify(entry), indexes.join(',')];
+      );
+      return [JSON.stringify(line.entry), indexes.join(',')];
     });
     return this.append(
       1 + streams.size,
