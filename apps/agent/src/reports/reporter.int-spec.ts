@@ -16,8 +16,9 @@ describe('reporter (real Redis and BullMQ)', () => {
     reporters.push(made);
     return made;
   };
+  /** The jobs in the order they were added: by BullMQ's increasing id (two adds may share a millisecond). */
   const jobs = async () =>
-    (await queue.getJobs(['waiting'], 0, 1_000)).sort((a, b) => Number(a.timestamp) - Number(b.timestamp));
+    (await queue.getJobs(['waiting'], 0, 1_000)).sort((a, b) => Number(a.id) - Number(b.id));
   const state = (instance: number, s: 'starting' | 'running' | 'crashed') => ({
     instanceId: `g/null/web/${instance}`,
     deployRev: 'd1',
