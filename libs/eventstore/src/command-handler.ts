@@ -14,10 +14,13 @@ import {
   isDomainError,
   RevisionConflict,
 } from '@libs/domain';
-import { AggregateCache } from './aggregate-cache';
+import { AggregateCache, Fold, Folded } from './aggregate-cache';
 import { CURRENT_SCHEMA_VERSION, EventMetadata, toEventData } from './envelope';
 import { KeyedMutex } from './keyed-mutex';
 import type { AllPosition } from './positions';
+
+/** The expected revision of an append to a stream this process last saw at `revision` (none: not yet created). */
+const expectedOf = (revision: bigint | undefined) => (revision === undefined ? NO_STREAM : revision);
 
 /** The request context a command carries into its events' metadata (DESIGN.md §3). */
 export type CommandMetadata = Omit<EventMetadata, 'occurredAt' | 'schemaVersion' | 'actor'>;
@@ -84,15 +87,17 @@ export class AggregateCommandHandler {
     private readonly cache: AggregateCache = new AggregateCache(),
   ) {}
 
+  /** What this process folded of the stream so far, or the fold's initial state before any event. */
+  private cachedOrNew<State>(stream: string, fold: { initialState: State; evolve: Fold }): Folded<State> {
+    return this.cache.get<State>(stream, fold.evolve) ?? { state: fold.initialState, revision: undefined };
+  }
+
   /** The aggregate's current state, without deciding anything. */
   async load<State, E extends DomainEvent>(
     stream: string,
     decider: Pick<Decider<State, never, E>, 'initialState' | 'evolve'>,
   ): Promise<State> {
-    const cached = this.cache.get<State>(stream, decider.evolve) ?? {
-      state: decider.initialState,
-      revision: undefined,
-    };
+    const cached = this.cachedOrNew<State>(stream, decider);
     const loaded = await readFrom(this.client, stream, decider, cached);
     this.cache.set(stream, decider.evolve, loaded);
     return loaded.state;
@@ -116,12 +121,11 @@ export class AggregateCommandHandler {
       const result = await this.client.appendToStream(
         stream,
         events.map((event) => toEventData(event, metadata)),
-        { expectedRevision: expectedRevision === undefined ? NO_STREAM : expectedRevision },
+        { expectedRevision: expectedOf(expectedRevision) },
       );
-      const cached =
-        this.cache.get<State>(stream, fold.evolve) ??
-        (expectedRevision === undefined ? { state: fold.initialState, revision: undefined } : undefined);
-      if (cached && cached.revision === expectedRevision)
+      // On a cache miss this is the new stream's state, which fits only an append that created the stream.
+      const cached = this.cachedOrNew<State>(stream, fold);
+      if (cached.revision === expectedRevision)
         this.cache.set(stream, fold.evolve, {
           state: events.reduce(fold.evolve, cached.state),
           revision: result.nextExpectedRevision,
@@ -166,10 +170,7 @@ export class AggregateCommandHandler {
     for (let attempt = 1; ; attempt++) {
       // As in `handle`: the first attempt assumes the cached state, and only an append confirms it; a batch
       // that decided nothing (or refused something) on an assumption is decided again on what a read shows.
-      const cached = this.cache.get<State>(stream, decider.evolve) ?? {
-        state: decider.initialState,
-        revision: undefined,
-      };
+      const cached = this.cachedOrNew<State>(stream, decider);
       const decideAll = (from: { state: State; revision: bigint | undefined }) => {
         let state = from.state;
         const events: { event: E; metadata: EventMetadata }[] = [];
@@ -202,7 +203,7 @@ export class AggregateCommandHandler {
         const result = await this.client.appendToStream(
           stream,
           decided.events.map(({ event, metadata }) => toEventData(event, metadata)),
-          { expectedRevision: loaded.revision === undefined ? NO_STREAM : loaded.revision },
+          { expectedRevision: expectedOf(loaded.revision) },
         );
         this.cache.set(stream, decider.evolve, {
           state: decided.state,
@@ -235,10 +236,7 @@ export class AggregateCommandHandler {
       // is new) instead of reading. An assumption is only ever appended with its own expected revision, so a
       // stale one fails the append and the next attempt reads; refusals and no-ops are confirmed by a read.
       const assumed = attempt === 1 && pinned === undefined;
-      const cached = this.cache.get<State>(stream, decider.evolve) ?? {
-        state: decider.initialState,
-        revision: undefined,
-      };
+      const cached = this.cachedOrNew<State>(stream, decider);
       let { state, revision } = assumed ? cached : await readFrom(this.client, stream, decider, cached);
       let decision = decider.decide(command, state, context);
       if (assumed && (isDomainError(decision) || decision.length === 0)) {
@@ -263,7 +261,7 @@ export class AggregateCommandHandler {
         const result = await this.client.appendToStream(
           stream,
           decision.map((event) => toEventData(event, metadata)),
-          { expectedRevision: revision === undefined ? NO_STREAM : revision },
+          { expectedRevision: expectedOf(revision) },
         );
         const next = decision.reduce(decider.evolve, state);
         this.cache.set(stream, decider.evolve, { state: next, revision: result.nextExpectedRevision });
