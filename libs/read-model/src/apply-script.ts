@@ -42,13 +42,18 @@ for _, e in ipairs(cjson.decode(ARGV[3])) do
       elseif op == 'hset' then redis.call('HSET', o.key, o.field, o.value)
       elseif op == 'hdel' then redis.call('HDEL', o.key, o.field)
       elseif op == 'log' then
-        local ms = o.ms
-        local last = redis.call('XREVRANGE', o.key, '+', '-', 'COUNT', 1)
-        if #last > 0 then
-          local lastMs = tonumber(string.match(last[1][1], '^(%d+)-'))
-          if lastMs > ms then ms = lastMs end
+        local own = string.format('%.0f', o.ms) .. '-*'
+        for _, l in ipairs(o.logs) do
+          -- Almost always the event is newer than the log's last entry and its own time is the id; only when
+          -- the log is ahead (an event stamped earlier than one before it) does the id follow the last one's.
+          local added = redis.pcall('XADD', l.key, 'MAXLEN', '=', l.maxlen, own, 'v', o.value)
+          if type(added) == 'table' and added.err then
+            local last = redis.call('XREVRANGE', l.key, '+', '-', 'COUNT', 1)
+            if #last == 0 then return redis.error_reply(added.err) end
+            local lastMs = string.match(last[1][1], '^(%d+)-')
+            redis.call('XADD', l.key, 'MAXLEN', '=', l.maxlen, lastMs .. '-*', 'v', o.value)
+          end
         end
-        redis.call('XADD', o.key, 'MAXLEN', '=', o.maxlen, string.format('%.0f', ms) .. '-*', 'v', o.value)
       else
         return redis.error_reply('unknown read-model op ' .. tostring(op))
       end

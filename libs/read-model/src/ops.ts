@@ -10,7 +10,15 @@ export type ReadModelOp =
   | { op: 'hset'; key: string; field: string; value: string }
   | { op: 'hdel'; key: string; field: string }
   /**
-   * Appends to an event log (a Redis Stream). The entry id is `<ms>-*` with `ms` the event's time, raised to
-   * the log's last id when needed, so a rebuild assigns byte-identical ids (DESIGN.md §4).
+   * Appends one entry to event logs (Redis Streams), each kept to its `maxlen`. In each log the entry id is
+   * `<ms>-*` with `ms` the event's time, raised to that log's last id when needed, so a rebuild assigns
+   * byte-identical ids (DESIGN.md §4). An entry is filed in several logs at once (a service's, its grid's,
+   * its node's): the value travels once for all of them, since it is most of what a batch sends to Redis.
    */
-  | { op: 'log'; key: string; ms: number; value: string; maxlen: number };
+  | { op: 'log'; logs: readonly EventLogTarget[]; ms: number; value: string };
+
+/** One event log an entry goes to, and how many entries that log keeps. */
+export interface EventLogTarget {
+  key: string;
+  maxlen: number;
+}

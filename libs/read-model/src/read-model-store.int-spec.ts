@@ -81,7 +81,7 @@ describe('read-model store (real Redis)', () => {
       const times = [1_700_000_000_000, 1_700_000_000_000, 1_699_999_999_000, 1_700_000_000_500];
       for (const [i, ms] of times.entries()) {
         await store.apply('service-g/null/s', BigInt(i), `${i}/${i}`, [
-          { op: 'log', key: log, ms, value: `{"n":${i}}`, maxlen: 3 },
+          { op: 'log', logs: [{ key: log, maxlen: 3 }], ms, value: `{"n":${i}}` },
         ]);
       }
       return redis.xrange(log, '-', '+');
@@ -90,6 +90,34 @@ describe('read-model store (real Redis)', () => {
     const second = await run(21);
     expect(first.map(([id]) => id)).toEqual(['1700000000000-1', '1700000000000-2', '1700000000500-0']);
     expect(second).toEqual(first);
+  });
+
+  it('files one entry in several logs, each with its own id and cap', async () => {
+    const keys = new ReadModelKeys(prefix, 25);
+    const store = new ReadModelStore(redis, keys);
+    const grid = keys.eventLog('grid', 'g');
+    const node = keys.eventLog('node', 'g/n1');
+    // The grid's log is ahead of the event's time; the node's log has room for one entry only.
+    await store.apply('grid-g', 0n, '1/1', [{ op: 'log', logs: [{ key: grid, maxlen: 10 }], ms: 5_000, value: 'a' }]);
+    await store.apply('node-g/n1', 0n, '2/2', [
+      { op: 'log', logs: [{ key: node, maxlen: 1 }], ms: 1_000, value: 'b' },
+    ]);
+    await store.apply('service-g/null/s', 0n, '3/3', [
+      {
+        op: 'log',
+        logs: [
+          { key: grid, maxlen: 10 },
+          { key: node, maxlen: 1 },
+        ],
+        ms: 2_000,
+        value: 'c',
+      },
+    ]);
+    expect(await redis.xrange(grid, '-', '+')).toEqual([
+      ['5000-0', ['v', 'a']],
+      ['5000-1', ['v', 'c']],
+    ]);
+    expect(await redis.xrange(node, '-', '+')).toEqual([['2000-0', ['v', 'c']]]);
   });
 
   it('leaves byte-identical keys for the same events in two generations', async () => {

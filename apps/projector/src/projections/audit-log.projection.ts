@@ -162,10 +162,11 @@ export const auditLogProjection: Projection = {
     const keys = auditLogKeys(reader.keys);
     const value = JSON.stringify(entry);
     const ms = occurredMs(envelope);
-    const result: ReadModelOp[] = [{ op: 'log', key: keys.all, ms, value, maxlen: AUDIT_LOG_MAX_ENTRIES.all }];
+    const all = { key: keys.all, maxlen: AUDIT_LOG_MAX_ENTRIES.all };
     // A removed grid's log goes with it, so a new grid of the same name starts clean; the master's log keeps all.
-    if (envelope.event.type === 'GridRemoved' && stream.category === 'grid') result.push({ op: 'del', key: keys.grid(stream.id) });
-    else if (entry.grid) result.push({ op: 'log', key: keys.grid(entry.grid), ms, value, maxlen: AUDIT_LOG_MAX_ENTRIES.grid });
-    return result;
+    if (envelope.event.type === 'GridRemoved' && stream.category === 'grid')
+      return [{ op: 'log', logs: [all], ms, value }, { op: 'del', key: keys.grid(stream.id) }];
+    const grid = entry.grid ? [{ key: keys.grid(entry.grid), maxlen: AUDIT_LOG_MAX_ENTRIES.grid }] : [];
+    return [{ op: 'log', logs: [all, ...grid], ms, value }];
   },
 };

@@ -158,8 +158,9 @@ export function logOps(
   entry: EventLogEntry,
   ms: number,
 ): ReadModelOp[] {
-  const value = JSON.stringify(entry);
-  return targets.map((t) => ({ op: 'log', key: keys.eventLog(t.kind, t.id), ms, value, maxlen: t.maxlen }));
+  if (targets.length === 0) return [];
+  const logs = targets.map((t) => ({ key: keys.eventLog(t.kind, t.id), maxlen: t.maxlen }));
+  return [{ op: 'log', logs, ms, value: JSON.stringify(entry) }];
 }
 
 /**
