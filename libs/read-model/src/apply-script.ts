@@ -22,6 +22,8 @@ if ARGV[4] == '1' and redis.call('EXISTS', ARGV[1]) == 0 then
   return redis.error_reply('${READ_MODELS_VANISHED} the read-model checkpoint is gone')
 end
 local statuses = {}
+-- Each event log's last id time, read once per batch: most entries of a batch go to the same grid's log.
+local lastMsOf = {}
 local checkpoint = nil
 for _, e in ipairs(cjson.decode(ARGV[3])) do
   local current = redis.call('GET', e.rk)
@@ -36,23 +38,22 @@ for _, e in ipairs(cjson.decode(ARGV[3])) do
     for _, o in ipairs(e.ops) do
       local op = o.op
       if op == 'set' then redis.call('SET', o.key, o.value)
-      elseif op == 'del' then redis.call('DEL', o.key)
+      elseif op == 'del' then redis.call('DEL', o.key); lastMsOf[o.key] = nil
       elseif op == 'zadd' then redis.call('ZADD', o.key, o.score, o.member)
       elseif op == 'zrem' then redis.call('ZREM', o.key, o.member)
       elseif op == 'hset' then redis.call('HSET', o.key, o.field, o.value)
       elseif op == 'hdel' then redis.call('HDEL', o.key, o.field)
       elseif op == 'log' then
-        local own = string.format('%.0f', o.ms) .. '-*'
         for _, l in ipairs(o.logs) do
-          -- Almost always the event is newer than the log's last entry and its own time is the id; only when
-          -- the log is ahead (an event stamped earlier than one before it) does the id follow the last one's.
-          local added = redis.pcall('XADD', l.key, 'MAXLEN', '=', l.maxlen, own, 'v', o.value)
-          if type(added) == 'table' and added.err then
+          local lastMs = lastMsOf[l.key]
+          if lastMs == nil then
             local last = redis.call('XREVRANGE', l.key, '+', '-', 'COUNT', 1)
-            if #last == 0 then return redis.error_reply(added.err) end
-            local lastMs = string.match(last[1][1], '^(%d+)-')
-            redis.call('XADD', l.key, 'MAXLEN', '=', l.maxlen, lastMs .. '-*', 'v', o.value)
+            lastMs = -1
+            if #last > 0 then lastMs = tonumber(string.match(last[1][1], '^(%d+)-')) end
           end
+          local ms = math.max(o.ms, lastMs)
+          redis.call('XADD', l.key, 'MAXLEN', '=', l.maxlen, string.format('%.0f', ms) .. '-*', 'v', o.value)
+          lastMsOf[l.key] = ms
         end
       else
         return redis.error_reply('unknown read-model op ' .. tostring(op))

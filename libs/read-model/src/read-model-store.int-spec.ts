@@ -1,5 +1,6 @@
 import { deletePrefix, dumpPrefix, testRedis, uniquePrefix } from '@libs/testing';
 import { ReadModelKeys } from './keys';
+import type { ReadModelOp } from './ops';
 import { isReadModelsVanished, ReadModelStore } from './read-model-store';
 
 describe('read-model store (real Redis)', () => {
@@ -92,13 +93,49 @@ describe('read-model store (real Redis)', () => {
     expect(second).toEqual(first);
   });
 
+  it('numbers the entries of one batch as it would one at a time, and starts a log dropped in it afresh', async () => {
+    // The script remembers each log's last time within a batch instead of reading it for every entry.
+    const keys = new ReadModelKeys(prefix, 23);
+    const log = keys.eventLog('grid', 'g');
+    const times = [1_700_000_000_000, 1_700_000_000_000, 1_699_999_999_000, 1_700_000_000_500];
+    const entry = (i: number, ms: number): ReadModelOp => ({
+      op: 'log',
+      logs: [{ key: log, maxlen: 3 }],
+      ms,
+      value: `{"n":${i}}`,
+    });
+    const store = new ReadModelStore(redis, keys);
+    await store.applyBatch(
+      times.map((ms, i) => ({
+        stream: 'service-g/null/s',
+        revision: BigInt(i),
+        checkpoint: `${i}/${i}`,
+        ops: [entry(i, ms)],
+      })),
+    );
+    expect((await redis.xrange(log, '-', '+')).map(([id]) => id)).toEqual([
+      '1700000000000-1',
+      '1700000000000-2',
+      '1700000000500-0',
+    ]);
+
+    await store.applyBatch([
+      { stream: 'grid-g', revision: 0n, checkpoint: '4/4', ops: [entry(4, 1_700_000_001_000)] },
+      { stream: 'grid-g', revision: 1n, checkpoint: '5/5', ops: [{ op: 'del', key: log }] },
+      { stream: 'grid-g', revision: 2n, checkpoint: '6/6', ops: [entry(6, 1_600_000_000_000)] },
+    ]);
+    expect(await redis.xrange(log, '-', '+')).toEqual([['1600000000000-0', ['v', '{"n":6}']]]);
+  });
+
   it('files one entry in several logs, each with its own id and cap', async () => {
     const keys = new ReadModelKeys(prefix, 25);
     const store = new ReadModelStore(redis, keys);
     const grid = keys.eventLog('grid', 'g');
     const node = keys.eventLog('node', 'g/n1');
     // The grid's log is ahead of the event's time; the node's log has room for one entry only.
-    await store.apply('grid-g', 0n, '1/1', [{ op: 'log', logs: [{ key: grid, maxlen: 10 }], ms: 5_000, value: 'a' }]);
+    await store.apply('grid-g', 0n, '1/1', [
+      { op: 'log', logs: [{ key: grid, maxlen: 10 }], ms: 5_000, value: 'a' },
+    ]);
     await store.apply('node-g/n1', 0n, '2/2', [
       { op: 'log', logs: [{ key: node, maxlen: 1 }], ms: 1_000, value: 'b' },
     ]);
