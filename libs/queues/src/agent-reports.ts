@@ -20,16 +20,25 @@ export interface InstanceStateReport {
   ports?: { container_port: number; host_port: number; protocol: string }[];
   /** ISO time on the agent. */
   at: string;
+  /**
+   * What happened, for the event logs, when it is what led to this state (started → `running`, crashed →
+   * `crashed`): the master records both as one event. Agents before this field sent it as its own report.
+   */
+  event?: InstanceEventFacts;
 }
 
 /** An entry for the service's event log (kontena-behaviour.md §6: `service:create_instance`, `service:instance_crash`, …). */
-export interface InstanceEventReport {
-  kind: 'instance-event';
-  nodeId: string;
-  instanceId: string;
+export interface InstanceEventFacts {
   type: string;
   severity: 'debug' | 'info' | 'warn' | 'error';
   message: string;
+}
+
+/** Something that happened to an instance without a state of its own to go with (a removal's event, which goes first). */
+export interface InstanceEventReport extends InstanceEventFacts {
+  kind: 'instance-event';
+  nodeId: string;
+  instanceId: string;
   at: string;
 }
 

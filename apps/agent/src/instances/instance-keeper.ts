@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { InstanceAssignment, InstanceRuntimeState } from '@libs/queues';
+import type { InstanceAssignment, InstanceEventFacts, InstanceRuntimeState } from '@libs/queues';
 import { instanceSpecFromAssignment, InstanceRuntime, InstanceState, RuntimeEvent } from '../runtime';
 import type { Reporter } from '../reports/reporter';
 
@@ -15,12 +15,20 @@ export interface InstanceKeeperOptions {
 }
 
 /**
- * Reports made in one go: the reporter sends what one turn of the event loop made as one job, in order, so a
- * state and its event are started together rather than one after the other's round trip.
+ * Reports made in one go: the reporter sends what one turn of the event loop made as one job, in order. Only a
+ * removal still reports its event apart from its state (the event goes first); every other event travels in
+ * the state report it led to.
  */
 const together = async (...reports: (Promise<void> | false)[]): Promise<void> => {
   await Promise.all(reports);
 };
+
+/** One of Kontena's instance events (`service:start_instance`, …), sent with the state it led to. */
+const said = (
+  type: string,
+  severity: InstanceEventFacts['severity'],
+  message: string,
+): { event: InstanceEventFacts } => ({ event: { type, severity, message } });
 
 const describe = (
   a: { pod: { service_name?: unknown; instance_number?: unknown } } | undefined,
@@ -178,17 +186,22 @@ export class InstanceKeeper {
         // Provisional: a start that is running within moments reports once (Reporter.state).
         return this.reportState(id, deployRev, 'starting', known, { provisional: true });
       case 'running':
-        return together(
-          this.reportState(id, deployRev, 'running', { ports: event.ports, health: state?.health ?? null }),
-          this.reportEvent(id, 'service:start_instance', 'info', `service instance ${name} started`),
+        return this.reportState(
+          id,
+          deployRev,
+          'running',
+          { ports: event.ports, health: state?.health ?? null },
+          said('service:start_instance', 'info', `service instance ${name} started`),
         );
       case 'crashed': {
         const delay = Math.round(event.restart_in_ms / 1000);
-        return together(
-          this.reportState(id, deployRev, 'crashed', { ...known, exitCode: event.exit_code }),
+        return this.reportState(
+          id,
+          deployRev,
+          'crashed',
+          { ...known, exitCode: event.exit_code },
           // Kontena's agent: "service X instance exited with code N, restarting (delay: Ns)".
-          this.reportEvent(
-            id,
+          said(
             'service:instance_crash',
             'warn',
             `service ${name} instance exited with code ${event.exit_code}, restarting (delay: ${delay}s)`,
@@ -196,39 +209,44 @@ export class InstanceKeeper {
         );
       }
       case 'restarting':
-        return together(
-          this.reportState(id, deployRev, 'restarting', known),
-          event.reason === 'requested' &&
-            this.reportEvent(id, 'service:restart_instance', 'info', `restarting service instance ${name}`),
+        return this.reportState(
+          id,
+          deployRev,
+          'restarting',
+          known,
+          event.reason === 'requested'
+            ? said('service:restart_instance', 'info', `restarting service instance ${name}`)
+            : {},
         );
       case 'health':
-        return together(
-          this.reportState(id, deployRev, state?.status ?? 'running', {
-            health: event.status,
-            ports: state?.ports,
-          }),
-          event.status === 'unhealthy' &&
-            this.reportEvent(
-              id,
-              'service:health_check',
-              'warn',
-              `restarting service instance ${name} because it is unhealthy: ${event.detail}`,
-            ),
+        return this.reportState(
+          id,
+          deployRev,
+          state?.status ?? 'running',
+          { health: event.status, ports: state?.ports },
+          event.status === 'unhealthy'
+            ? said(
+                'service:health_check',
+                'warn',
+                `restarting service instance ${name} because it is unhealthy: ${event.detail}`,
+              )
+            : {},
         );
       case 'stopped':
-        return together(
-          this.reportState(id, deployRev, 'stopped', { ...known, exitCode: event.exit_code }),
-          this.reportEvent(id, 'service:stop_instance', 'info', `service instance ${name} stopped`),
+        return this.reportState(
+          id,
+          deployRev,
+          'stopped',
+          { ...known, exitCode: event.exit_code },
+          said('service:stop_instance', 'info', `service instance ${name} stopped`),
         );
       case 'error':
-        return together(
-          this.reportState(id, deployRev, 'error', {
-            ...known,
-            error: event.reason,
-            exitCode: event.exit_code,
-          }),
-          this.reportEvent(
-            id,
+        return this.reportState(
+          id,
+          deployRev,
+          'error',
+          { ...known, error: event.reason, exitCode: event.exit_code },
+          said(
             'service:create_instance',
             'error',
             `unexpected error while starting service instance ${name}: ${event.reason}`,
@@ -269,7 +287,8 @@ export class InstanceKeeper {
       health?: 'healthy' | 'unhealthy' | null;
       ports?: InstanceState['ports'];
     } = {},
-    options: { provisional?: boolean } = {},
+    /** `event`: what happened that led to this state, for the event logs; it travels with the state. */
+    { provisional, event }: { provisional?: boolean; event?: InstanceEventFacts } = {},
   ): Promise<void> {
     return this.reporter.state(
       {
@@ -280,8 +299,9 @@ export class InstanceKeeper {
         exitCode: extra.exitCode ?? null,
         health: extra.health ?? null,
         ports: extra.ports ?? [],
+        ...(event && { event }),
       },
-      options,
+      { provisional },
     );
   }
 

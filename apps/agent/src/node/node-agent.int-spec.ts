@@ -192,9 +192,12 @@ describe('node agent (hollow runtime, real Redis and BullMQ, a fake master)', ()
     const states = await Promise.all([1, 2, 3, 4, 5].map((n) => runtime.inspect(`g/null/web/${n}`)));
     for (const state of states)
       expect(state).toMatchObject({ status: 'running', restarts: 0, deploy_rev: 'd1' });
+    // A start is reported once: `running`, with the agent's `service:start_instance` event in the same report.
     const starts = (await reported()).filter(
       (r) =>
-        r.kind === 'instance-event' && r.type === 'service:start_instance' && r.instanceId !== 'g/null/web/9',
+        r.kind === 'instance-state' &&
+        r.event?.type === 'service:start_instance' &&
+        r.instanceId !== 'g/null/web/9',
     );
     expect(starts.map((r) => r.instanceId).sort()).toEqual([1, 2, 3, 4, 5].map((n) => `g/null/web/${n}`));
   });

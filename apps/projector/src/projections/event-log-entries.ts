@@ -3,6 +3,7 @@ import type {
   GridEvent,
   NodeEvent,
   PlacementEvent,
+  ReportedInstanceEvent,
   RescheduleReason,
   ServiceDeployProgress,
   ServiceEvent,
@@ -377,6 +378,17 @@ const RESCHEDULE_MESSAGES: Record<RescheduleReason, (path: string) => string> = 
 
 const REPORTED_SEVERITY = { debug, info, warn, error } as const;
 
+/** What an agent said happened to an instance, stored as it said it, as Kontena's `/node_service_pods/event` did (with `meta.instance_number`). */
+function agentSaid(instanceNumber: number, node: string, said: ReportedInstanceEvent): EntryDraft {
+  return {
+    type: said.type,
+    severity: REPORTED_SEVERITY[said.severity] ?? info,
+    message: said.message,
+    meta: { instance_number: instanceNumber },
+    node,
+  };
+}
+
 /** What the reconciler records about instances (stream `placement-<service id>`). */
 export const placementEntries: EntryTable<PlacementEvent> = {
   // Placing is logged by the deploy (`deploying service instance … to node …`); the agent logs the start.
@@ -400,18 +412,12 @@ export const placementEntries: EntryTable<PlacementEvent> = {
     message: `removing service instance ${instanceName(path, d.instance_number)}: ${d.reason}`,
     meta: { instance_number: d.instance_number, reason: d.reason },
   }),
-  // States are the instance documents' business; what an agent says happened is `InstanceEventReported`.
-  InstanceStateReported: () => null,
+  // States are the instance documents' business; what the agent said happened with the change is logged.
+  InstanceStateReported: (d) =>
+    d.instance_event ? agentSaid(d.instance_number, d.node_name, d.instance_event) : null,
   // The request itself is logged from the service's stream.
   RestartRequestForwarded: () => null,
-  // Stored as the agent said it, as Kontena's `/node_service_pods/event` did (with `meta.instance_number`).
-  InstanceEventReported: (d) => ({
-    type: d.type,
-    severity: REPORTED_SEVERITY[d.severity] ?? info,
-    message: d.message,
-    meta: { instance_number: d.instance_number },
-    node: d.node,
-  }),
+  InstanceEventReported: (d) => agentSaid(d.instance_number, d.node, d),
   ServiceRescheduled: (d, { path }) => ({
     type: 'scheduler',
     severity: info,

@@ -905,6 +905,21 @@ describe('event logs projection', () => {
     for (const other of filed.slice(1)) expect(other.maxlen).toBe(EVENT_LOG_MAX_ENTRIES);
   });
 
+  it('logs what an agent said with a state change exactly as the same said on its own', async () => {
+    const said = CASES.InstanceEventReported.event.data as { type: string; severity: string; message: string };
+    const state = CASES.InstanceStateReported.event;
+    const withSaid = {
+      ...state,
+      data: {
+        ...(state.data as object),
+        instance_event: { type: said.type, severity: said.severity, message: said.message },
+      },
+    } as DomainEvent;
+    expect(await project('placement-g/web/api', withSaid, SYSTEM)).toEqual(
+      await project('placement-g/web/api', CASES.InstanceEventReported.event, SYSTEM),
+    );
+  });
+
   it('says when an agent registered a node itself', async () => {
     const [entry] = await project(
       'node-g/n1',

@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import type { AgentReport, AgentReportJob } from '@libs/queues';
+import type { AgentReport, AgentReportJob, InstanceStateReport } from '@libs/queues';
 import type { AggregateCommandHandler } from '@libs/eventstore';
 import { connectRedis } from '@libs/redis';
 import { deletePrefix, uniquePrefix } from '@libs/testing';
@@ -18,11 +18,17 @@ describe('report worker: a batch of reports', () => {
   const worker = connectRedis(process.env.REDIS_URL, 'worker');
   const failing = new Set<string>();
   const recorded: { stream: string; commands: string[] }[] = [];
+  const data: unknown[] = [];
   const streams = {
-    handleBatch: async (stream: string, _decider: unknown, commands: { command: { type: string } }[]) => {
+    handleBatch: async (
+      stream: string,
+      _decider: unknown,
+      commands: { command: { type: string; data: unknown } }[],
+    ) => {
       if ([...failing].some((service) => stream.endsWith(service)))
         throw new Error(`${stream} is unavailable`);
       recorded.push({ stream, commands: commands.map((c) => c.command.type) });
+      data.push(...commands.map((c) => c.command.data));
       // Every instance placed on the node that reports it, so nothing is a stray.
       const instances = new Map(Array.from({ length: 10 }, (_, n) => [n + 1, { node: 'g/n1' }]));
       return commands.map(() => ({ events: [], state: { instances }, revision: 0n }));
@@ -64,6 +70,7 @@ describe('report worker: a batch of reports', () => {
   beforeEach(() => {
     failing.clear();
     recorded.length = 0;
+    data.length = 0;
   });
 
   afterAll(async () => {
@@ -85,6 +92,36 @@ describe('report worker: a batch of reports', () => {
       { stream: 'placement-g/null/db', commands: ['RecordInstanceReport', 'RecordInstanceEvent'] },
       { stream: 'placement-g/null/web', commands: ['RecordInstanceReport', 'RecordInstanceEvent'] },
     ]);
+  });
+
+  it("records a state and the event that came with it as one command, and an older agent's separate event as its own", async () => {
+    const withEvent: AgentReport = {
+      ...(running('api', 1) as InstanceStateReport),
+      event: { type: 'service:start_instance', severity: 'info', message: 'service instance api-1 started' },
+    };
+    await reports.process(
+      job({
+        kind: 'reports',
+        nodeId: 'g/n1',
+        reports: [withEvent, running('api', 2), started('api', 2)],
+      }) as unknown as Job<AgentReportJob>,
+    );
+    expect(recorded).toEqual([
+      {
+        stream: 'placement-g/null/api',
+        commands: ['RecordInstanceReport', 'RecordInstanceReport', 'RecordInstanceEvent'],
+      },
+    ]);
+    expect(data[0]).toMatchObject({
+      instance_number: 1,
+      state: 'running',
+      instance_event: {
+        type: 'service:start_instance',
+        severity: 'info',
+        message: 'service instance api-1 started',
+      },
+    });
+    expect(data[1]).not.toHaveProperty('instance_event');
   });
 
   it('keeps only the failed reports for the retry, so no instance event is recorded twice', async () => {

@@ -48,16 +48,14 @@ interface ParsedReport {
 }
 
 /**
- * The placement decider as reports see it: events of a service the reconciler never placed anything for (a
- * stray container) are no one's history. A removal's event may arrive after the removal itself was recorded,
- * so any placed service's events count.
+ * The placement decider as reports see it: reports about a service the reconciler never placed anything for (a
+ * stray container) are no one's history, not even what its agent said happened. A removal's event may arrive
+ * after the removal itself was recorded, so any placed service's events count.
  */
 export const placementReportDecider: Decider<PlacementState, PlacementCommand, PlacementEvent> = {
   ...placementDecider,
   decide: (command, state, context) =>
-    command.type === 'RecordInstanceEvent' && state.version === 0
-      ? []
-      : placementDecider.decide(command, state, context),
+    state.version === 0 ? [] : placementDecider.decide(command, state, context),
 };
 
 /**
@@ -191,6 +189,13 @@ export class ReportWorker {
           health: report.health ?? null,
           ports: report.ports ?? [],
           reported_at: report.at,
+          ...(report.event && {
+            instance_event: {
+              type: report.event.type,
+              severity: report.event.severity,
+              message: report.event.message,
+            },
+          }),
         },
       };
     return {

@@ -24,7 +24,7 @@ import {
   toEventData,
 } from '@libs/eventstore';
 import { createLogger } from '@libs/logging';
-import { AgentJob, AgentReport, AgentReportJob, bullPrefix, QUEUES, RETENTION } from '@libs/queues';
+import { AgentJob, AgentReportJob, bullPrefix, QUEUES, RETENTION } from '@libs/queues';
 import { AgentDataKeys, ReadModelKeys, ReadModelReader } from '@libs/read-model';
 import { connectRedis } from '@libs/redis';
 import { deletePrefix, RunningEventStore, startEventStore, uniquePrefix } from '@libs/testing';
@@ -221,32 +221,26 @@ export class Harness {
         if (data.kind === 'ensure-instance') {
           const a = data.assignment;
           const outcome = a.desiredState === 'stopped' ? { state: 'stopped' as const } : answer(data);
-          // As a real agent does: the state and its instance event in one job.
-          const event: AgentReport = {
-            kind: 'instance-event',
-            nodeId,
-            instanceId: a.instanceId,
-            type: outcome.state === 'running' ? 'service:start_instance' : 'service:create_instance',
-            severity: outcome.state === 'running' ? 'info' : 'error',
-            message: outcome.state === 'running' ? 'started' : 'failed to start',
-            at,
-          };
+          // As a real agent does: the state with the instance event that led to it, in one report.
           await reports.add(
             'r',
             {
-              kind: 'reports',
+              kind: 'instance-state',
               nodeId,
-              reports: [
-                {
-                  kind: 'instance-state',
-                  nodeId,
-                  instanceId: a.instanceId,
-                  deployRev: a.deployRev,
-                  ...outcome,
-                  at,
-                },
-                ...(outcome.state === 'stopped' ? [] : [event]),
-              ],
+              instanceId: a.instanceId,
+              deployRev: a.deployRev,
+              ...outcome,
+              at,
+              ...(outcome.state !== 'stopped' && {
+                event:
+                  outcome.state === 'running'
+                    ? { type: 'service:start_instance', severity: 'info' as const, message: 'started' }
+                    : {
+                        type: 'service:create_instance',
+                        severity: 'error' as const,
+                        message: 'failed to start',
+                      },
+              }),
             },
             RETENTION,
           );

@@ -136,6 +136,41 @@ describe('placement', () => {
         .when({ type: 'RecordInstanceEvent', data: event })
         .then([{ type: 'InstanceEventReported', data: event }]);
     });
+
+    it('records what the agent said happened with the state it led to, and on its own when the state is no news', () => {
+      const said = {
+        type: 'service:start_instance',
+        severity: 'info' as const,
+        message: 'service instance web-1 started',
+      };
+      const running = report(1, 'g/n1', 'running');
+      const runningAndSaid: RecordInstanceReport = {
+        ...running,
+        data: { ...running.data, instance_event: said },
+      };
+      // One fact, one event: the state and why.
+      spec
+        .given([placed(1, 'g/n1')])
+        .when(runningAndSaid)
+        .then([reported(runningAndSaid)]);
+      // The state was already recorded (a retried job), or a node the instance is not on says it: the event still counts.
+      spec
+        .given([placed(1, 'g/n1'), reported(running)])
+        .when(runningAndSaid)
+        .then([{ type: 'InstanceEventReported', data: { instance_number: 1, node: 'n1', ...said } }]);
+      const elsewhere = report(1, 'g/n2', 'running');
+      spec
+        .given([placed(1, 'g/n1')])
+        .when({ ...elsewhere, data: { ...elsewhere.data, instance_event: said } })
+        .then([{ type: 'InstanceEventReported', data: { instance_number: 1, node: 'n2', ...said } }]);
+      // What was said is not part of the instance's state: the same state without it later is no news either.
+      spec
+        .given([placed(1, 'g/n1'), reported(runningAndSaid)])
+        .when(running)
+        .then([]);
+      const state = fold(placementDecider, [placed(1, 'g/n1'), reported(runningAndSaid)]);
+      expect(state.instances.get(1)?.reported).not.toHaveProperty('instance_event');
+    });
   });
 
   describe('decisions', () => {

@@ -10,7 +10,7 @@ import type {
 } from './placement.events';
 
 /** What the placed node last reported about the instance. */
-export type ReportedInstance = Omit<InstanceStateReported['data'], 'instance_number'>;
+export type ReportedInstance = Omit<InstanceStateReported['data'], 'instance_number' | 'instance_event'>;
 
 export interface PlacedInstance {
   instance_number: number;
@@ -155,7 +155,8 @@ function evolve(state: PlacementState, event: PlacementEvent): PlacementState {
       return { ...state, version, instances, leftovers: leaving(state, before, event.data.reason) };
     }
     case 'InstanceStateReported': {
-      const { instance_number, ...report } = event.data;
+      // What the agent said happened is for the event logs, not part of the instance's state.
+      const { instance_number, instance_event: _said, ...report } = event.data;
       const leftovers =
         report.state === 'removed'
           ? state.leftovers.filter((l) => !(l.instance_number === instance_number && l.node === report.node))
@@ -232,18 +233,17 @@ function straggler(before: ReportedInstance | null, report: ReportedInstance): b
 function decide(command: PlacementCommand, state: PlacementState): Decision<PlacementEvent> {
   switch (command.type) {
     case 'RecordInstanceReport': {
-      const { instance_number, ...report } = command.data;
+      const { instance_number, instance_event: said, ...report } = command.data;
       const placed = state.instances.get(instance_number);
-      if (placed && placed.node === report.node) {
-        return changes(placed.reported, report) && !straggler(placed.reported, report)
-          ? [{ type: 'InstanceStateReported', data: command.data }]
-          : [];
-      }
-      const leftover = state.leftovers.some(
-        (l) => l.instance_number === instance_number && l.node === report.node,
-      );
-      return leftover && report.state === 'removed'
-        ? [{ type: 'InstanceStateReported', data: command.data }]
+      const recorded =
+        placed && placed.node === report.node
+          ? changes(placed.reported, report) && !straggler(placed.reported, report)
+          : report.state === 'removed' &&
+            state.leftovers.some((l) => l.instance_number === instance_number && l.node === report.node);
+      if (recorded) return [{ type: 'InstanceStateReported', data: command.data }];
+      // Nothing new about the state, but what the agent said happened still goes to the event logs.
+      return said
+        ? [{ type: 'InstanceEventReported', data: { instance_number, node: report.node_name, ...said } }]
         : [];
     }
     case 'RecordInstanceEvent':

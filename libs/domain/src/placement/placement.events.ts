@@ -62,8 +62,22 @@ export type InstanceUnplaced = DomainEvent<'InstanceUnplaced', { instance_number
 export type InstanceRemoved = DomainEvent<'InstanceRemoved', { instance_number: number; reason: string }>;
 
 /**
+ * What an agent said happened to an instance, for the event logs: Kontena's RPC `/node_service_pods/event`
+ * (kontena-behaviour.md §6), whose `type` is one of `service:create_instance`, `service:start_instance`,
+ * `service:stop_instance`, `service:restart_instance`, `service:remove_instance`, `service:instance_crash`,
+ * `service:health_check`.
+ */
+export interface ReportedInstanceEvent {
+  type: string;
+  severity: ReportedSeverity;
+  message: string;
+}
+
+/**
  * A change in what an agent reports about an instance (only changes are recorded). `node` is the reporting
- * node's id: a report from a node the instance has left only matters when it says `removed`.
+ * node's id: a report from a node the instance has left only matters when it says `removed`. When the agent
+ * said what happened in the same report (an instance that starts is `running` and "started"),
+ * `instance_event` carries it, and no `InstanceEventReported` is recorded for it: one fact, one event.
  */
 export type InstanceStateReported = DomainEvent<
   'InstanceStateReported',
@@ -79,18 +93,17 @@ export type InstanceStateReported = DomainEvent<
     ports: ReportedPort[];
     /** ISO time on the agent. */
     reported_at: string;
+    instance_event?: ReportedInstanceEvent;
   }
 >;
 
 /**
- * Something an agent says happened to an instance, recorded as it said it: Kontena's RPC
- * `/node_service_pods/event` (kontena-behaviour.md §6), whose `type` is one of `service:create_instance`,
- * `service:start_instance`, `service:stop_instance`, `service:restart_instance`, `service:remove_instance`,
- * `service:instance_crash`, `service:health_check`. `node` is the reporting node's name.
+ * Something an agent says happened to an instance (`ReportedInstanceEvent`), recorded as it said it, when it
+ * came without a state change to record it with. `node` is the reporting node's name.
  */
 export type InstanceEventReported = DomainEvent<
   'InstanceEventReported',
-  { instance_number: number; node: string; type: string; severity: ReportedSeverity; message: string }
+  { instance_number: number; node: string } & ReportedInstanceEvent
 >;
 
 /**
