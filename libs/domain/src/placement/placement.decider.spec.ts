@@ -143,11 +143,12 @@ describe('placement', () => {
         severity: 'info' as const,
         message: 'service instance web-1 started',
       };
+      const saying = (command: RecordInstanceReport): RecordInstanceReport => ({
+        ...command,
+        data: { ...command.data, instance_event: said },
+      });
       const running = report(1, 'g/n1', 'running');
-      const runningAndSaid: RecordInstanceReport = {
-        ...running,
-        data: { ...running.data, instance_event: said },
-      };
+      const runningAndSaid = saying(running);
       // One fact, one event: the state and why.
       spec
         .given([placed(1, 'g/n1')])
@@ -158,10 +159,9 @@ describe('placement', () => {
         .given([placed(1, 'g/n1'), reported(running)])
         .when(runningAndSaid)
         .then([{ type: 'InstanceEventReported', data: { instance_number: 1, node: 'n1', ...said } }]);
-      const elsewhere = report(1, 'g/n2', 'running');
       spec
         .given([placed(1, 'g/n1')])
-        .when({ ...elsewhere, data: { ...elsewhere.data, instance_event: said } })
+        .when(saying(report(1, 'g/n2', 'running')))
         .then([{ type: 'InstanceEventReported', data: { instance_number: 1, node: 'n2', ...said } }]);
       // What was said is not part of the instance's state: the same state without it later is no news either.
       spec
