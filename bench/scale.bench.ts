@@ -2,8 +2,11 @@
  * `npm run bench:scale` (issue 4): the whole system places and runs many instances on many nodes. One agent
  * process runs `SCALE_NODES` hollow nodes; services are created and scaled to `SCALE_INSTANCES` instances in
  * total; the clock runs from the first scale request until every instance is reported running by its node at
- * the scale's deploy (the instance read models, which only agents' reports change). The ceiling, measured in
- * the same run: the pure scheduler placing the same instances of the same services on the same nodes.
+ * the scale's deploy (the instance read models, which only agents' reports change). Measured in the same run:
+ * the ceiling, the pure scheduler placing the same instances of the same services on the same nodes; and the
+ * floor (`transport-floor.ts`), the CPU the messages the design requires per instance cost alone (a job to the
+ * node and a report back, the instance's events appended and projected), which bounds the placements/s these
+ * cores can reach whatever the reconciler and the agent do.
  *
  *   SCALE_NODES=50 SCALE_INSTANCES=1000 SCALE_SERVICES=10 npm run bench:scale
  *
@@ -13,6 +16,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
+import { EventStoreDBClient } from '@eventstore/db-client';
 import type Redis from 'ioredis';
 import { gridIndexes, NodeDoc, ReadModelReader, serviceIndexes, ServiceInstanceDoc } from '@libs/read-model';
 import { scheduleWorkload, SchedulingNode, SchedulingService, seededRng } from '@libs/scheduler';
@@ -25,6 +29,14 @@ import {
   testRedis,
   until,
 } from '@libs/testing';
+import {
+  cpuPerInstanceMs,
+  cpuSeconds,
+  eventFloor,
+  FloorPart,
+  queueFloor,
+  sampleInstance,
+} from './transport-floor';
 
 const NODES = Number(process.env.SCALE_NODES ?? 500);
 const INSTANCES = Number(process.env.SCALE_INSTANCES ?? 10_000);
@@ -43,20 +55,10 @@ const RECONCILER_ARGS = (process.env.SCALE_RECONCILER_ARGS ?? '').split(' ').fil
 const GRIDS = Number(process.env.SCALE_GRIDS ?? Math.ceil(NODES / 254));
 const gridName = (g: number) => `scale-${g + 1}`;
 const gridOf = (s: number) => gridName(s % GRIDS);
-const TICKS_PER_SECOND = 100; // Linux USER_HZ
-
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-/** CPU seconds (user + system) a process has used so far, from `/proc/<pid>/stat`. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // After the command: state is field 3, utime 14 and stime 15 (proc(5)), so indexes 11 and 12 here.
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-}
 
 /**
  * The Redis server's pid when it runs on this machine (`INFO server`), so its CPU can be counted too: the apply
@@ -334,6 +336,7 @@ async function main(): Promise<void> {
 
     const rate = running / seconds;
     const top = ceiling(nodeDocs);
+    const floor = running === INSTANCES ? await measureFloor(system, redis, redisPid) : undefined;
     say('');
     say('| measurement | result |');
     say('|---|---:|');
@@ -356,6 +359,23 @@ async function main(): Promise<void> {
     say(
       `| all of them, per instance running | ${((allCpu / Math.max(1, running)) * 1e3).toFixed(2)} ms (${(allCpu / seconds).toFixed(2)} cores busy on average) |`,
     );
+    if (floor) {
+      const queueMs = cpuPerInstanceMs(floor.queues);
+      const eventMs = cpuPerInstanceMs(floor.events);
+      const perInstance = (allCpu / running) * 1e3;
+      say(
+        `| floor, queues: one \`ensure-instance\` job to a node and one report back, nothing else (${fmt(floor.queues.instances)} at ${fmt(floor.queues.instances / floor.queues.seconds)}/s) | ${queueMs.toFixed(2)} ms CPU per instance (${describeCpu(floor.queues)}) |`,
+      );
+      say(
+        `| floor, events: an instance's four events, appended 20 instances at a time and projected, nothing else (${fmt(floor.events.instances)} at ${fmt(floor.events.instances / floor.events.seconds)}/s) | ${eventMs.toFixed(2)} ms CPU per instance (${describeCpu(floor.events)}) |`,
+      );
+      say(
+        `| floor, both: placements/s these ${cpus().length} cores could reach if nothing else ran | ${fmt((cpus().length * 1e3) / (queueMs + eventMs))} |`,
+      );
+      say(
+        `| this run's CPU per instance against the floor's | ${(perInstance / (queueMs + eventMs)).toFixed(2)}× |`,
+      );
+    }
     say(
       `| this bench's own CPU during the run (requests, polling the read models) | ${((benchCpu.user + benchCpu.system) / 1e6).toFixed(1)} s |`,
     );
@@ -369,6 +389,77 @@ async function main(): Promise<void> {
   } finally {
     await stopAll();
   }
+}
+
+/**
+ * Waits (at most `maxSeconds`) until the processes together use less than a tenth of a core: the run's last
+ * reports, deploys' last passes and read-model updates must not count as the floor's.
+ */
+async function settled(pids: number[], maxSeconds: number): Promise<void> {
+  for (let waited = 0; waited < maxSeconds; waited++) {
+    const before = pids.map((p) => cpuSeconds(p));
+    await sleep(1000);
+    if (pids.reduce((sum, p, k) => sum + cpuSeconds(p) - before[k], 0) < 0.1) return;
+  }
+}
+
+/** `name 1.2 s` for each process of a floor measurement. */
+function describeCpu(part: FloorPart): string {
+  return Object.entries(part.cpu)
+    .map(([name, seconds]) => `${name} ${seconds.toFixed(1)} s`)
+    .join(', ');
+}
+
+/**
+ * The design's floor (`bench/transport-floor.ts`), measured once the run is over and the system is idle, with
+ * an instance of the run as the payload and the run's numbers: every instance, on every node, as many in
+ * flight as the deploys allow (`min_health` 0.8: a fifth of a service's instances, 1 to 20), the agent's and
+ * the reconciler's worker concurrency.
+ */
+async function measureFloor(
+  system: RunningSystem,
+  redis: Redis,
+  redisPid: number | undefined,
+): Promise<{ queues: FloorPart; events: FloorPart }> {
+  const client = EventStoreDBClient.connectionString(system.eventStoreUrl);
+  const sample = await sampleInstance(client, `${gridOf(0)}/null/${serviceName(0)}`).finally(() =>
+    client.dispose(),
+  );
+  let inFlight = 0;
+  for (let s = 0; s < SERVICES; s++) inFlight += Math.min(20, Math.max(1, Math.floor(instancesOf(s) * 0.2)));
+  const apps = children();
+  // The fleet's own idle load (heartbeats, pulls) goes on throughout and is not waited out.
+  await settled(
+    [...apps].filter(([name]) => name !== 'agent').map(([, pid]) => pid),
+    30,
+  );
+  const processes: [string, number][] = ['eventstore', 'projector']
+    .filter((name) => apps.has(name))
+    .map((name) => [name, apps.get(name)!]);
+  if (redisPid !== undefined) processes.push(['redis-server', redisPid]);
+  const events = await eventFloor({
+    eventStoreUrl: system.eventStoreUrl,
+    sample,
+    instances: INSTANCES,
+    services: SERVICES,
+    perAppend: 20,
+    processes,
+    projectedUpTo: async () => {
+      const checkpoint = await (await currentReader(redis, system.redisPrefix)).checkpoint();
+      return BigInt(checkpoint?.split('/')[0] ?? 0);
+    },
+  });
+  const queues = await queueFloor({
+    redisUrl: system.env.REDIS_URL,
+    sample,
+    instances: INSTANCES,
+    nodes: NODES,
+    inFlight,
+    concurrency: 16,
+    reportConcurrency: 64,
+    redisServerPid: redisPid,
+  });
+  return { queues, events };
 }
 
 main().catch((error: unknown) => {
