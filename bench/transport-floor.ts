@@ -7,8 +7,9 @@
  *   the next job. The payloads are the run's own (a real instance's assignment and report); no work is done
  *   between the messages.
  * - **events**: an instance's four events (`InstancePlaced`, `InstanceDeployStarted`, `InstanceStateReported`,
- *   `InstanceDeployFinished`, copied from the run's streams) appended as a pass and a report append them,
- *   with expected revisions, while the projector follows `$all` and applies them to Redis.
+ *   `InstanceDeployFinished`, copied from the run's streams) appended as passes and report batches append
+ *   them, with expected revisions and as many instances per append as a deploy has in flight, until the
+ *   projector, following `$all`, has applied the last of them to Redis.
  *
  * Each part's CPU is the sum over every process it involves (this one, the node side, the event store, the
  * projector, redis-server). What the whole system spends per instance above the sum is the reconciler's and
