@@ -277,18 +277,19 @@ async function main(): Promise<void> {
 
     // What the fleet costs before any instance exists (heartbeats, node info, idle queues): that much of
     // the two cores is not available to placing instances, because the simulated nodes share the machine.
-    const idleSeconds = 5;
+    const idleSeconds = 10;
+    const redisPid = await redisServerPid(redis);
     const processes = [...children()];
+    if (redisPid !== undefined) processes.push(['redis-server', redisPid]);
     const idleBefore = processes.map(([, p]) => cpuSeconds(p));
     await sleep(idleSeconds * 1000);
     const idleCpu = processes.map(
-      ([name, p], k) => `${name} ${(((cpuSeconds(p) - idleBefore[k]) / idleSeconds) * 100).toFixed(0)}%`,
+      ([name, p], k) => `${name} ${(((cpuSeconds(p) - idleBefore[k]) / idleSeconds) * 100).toFixed(1)}%`,
     );
 
     const pid = reconciler.pid!;
     const cpuBefore = cpuSeconds(pid);
     const others = [...children()].filter(([name]) => name !== 'reconciler');
-    const redisPid = await redisServerPid(redis);
     if (redisPid !== undefined) others.push(['redis-server', redisPid]);
     const othersBefore = others.map(([, other]) => cpuSeconds(other));
     let peakRss = memory(pid).rss;
