@@ -1,6 +1,6 @@
 /**
- * What agents report back. State reports (`agent-reports`) become events; telemetry (`agent-telemetry`) goes
- * to Redis outside the read-model generations (`AgentDataKeys`).
+ * What agents report back. State reports (`agent-reports`) become events; telemetry (the telemetry stream,
+ * `TELEMETRY_STREAM`) goes to Redis outside the read-model generations (`AgentDataKeys`).
  */
 
 export type InstanceRuntimeState =

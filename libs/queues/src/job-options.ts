@@ -11,13 +11,3 @@ export const RETRYING: Pick<JobsOptions, 'attempts' | 'backoff'> = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 250 },
 };
-
-/**
- * Telemetry (`QUEUES.telemetry`) is sheddable: one attempt, nothing kept once processed. Agents add their
- * reports with these; the worker drops reports older than a few minutes instead of catching up on them.
- */
-export const TELEMETRY_JOB: Pick<JobsOptions, 'attempts' | 'removeOnComplete' | 'removeOnFail'> = {
-  attempts: 1,
-  removeOnComplete: true,
-  removeOnFail: { count: 100 },
-};

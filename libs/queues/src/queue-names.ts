@@ -7,8 +7,6 @@ export const QUEUES = {
   reconcile: 'reconcile',
   /** Instance states and instance events from agents: never dropped, they become events. */
   reports: 'agent-reports',
-  /** Container log lines and stats samples from agents: telemetry, which may be shed under load. */
-  telemetry: 'agent-telemetry',
   /** Work for one node's agent; `nodeId` is `<grid>/<node>`. */
   agent: (nodeId: string) => `agent-${nodeId}`,
 } as const;

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import { AgentReportJob, bullPrefix, QUEUES, reportsIn } from '@libs/queues';
+import { AgentReportJob, bullPrefix, QUEUES, reportsIn, TELEMETRY_STREAM } from '@libs/queues';
 import { connectRedis } from '@libs/redis';
 import { deletePrefix, uniquePrefix } from '@libs/testing';
 import { Reporter } from './reporter';
@@ -115,6 +115,50 @@ describe('reporter (real Redis and BullMQ)', () => {
       await r.state(state(13, 'starting'), { provisional: true });
       await r.close();
       expect(await states()).toEqual(['g/null/web/13 starting']);
+    });
+  });
+
+  describe('log lines', () => {
+    const line = (n: number) => ({
+      instanceId: 'g/null/web/1',
+      stream: 'stdout' as const,
+      data: `line ${n}`,
+      at: 'x',
+    });
+    const sent = async () =>
+      (await redis.xrange(TELEMETRY_STREAM.key(prefix), '-', '+')).map(([, fields]) => {
+        const report = JSON.parse(fields[fields.indexOf(TELEMETRY_STREAM.fields.report) + 1]);
+        return { node: report.nodeId, lines: report.entries.map((e: { data: string }) => e.data) };
+      });
+
+    beforeEach(() => redis.del(TELEMETRY_STREAM.key(prefix)));
+
+    it('go out on the telemetry stream in order, at most 500 a report', async () => {
+      const r = reporter();
+      r.log(Array.from({ length: 1_200 }, (_, n) => line(n)));
+      await r.flushLogs();
+      const reports = await sent();
+      expect(reports.map((report) => report.lines.length)).toEqual([500, 500, 200]);
+      expect(reports.flatMap((report) => report.lines)).toEqual(
+        Array.from({ length: 1_200 }, (_, n) => `line ${n}`),
+      );
+      expect(new Set(reports.map((report) => report.node))).toEqual(new Set(['g/n1']));
+      await r.flushLogs();
+      expect(await sent()).toHaveLength(3);
+    });
+
+    it('are kept, before newer ones, when they cannot be sent, and the oldest shed beyond 5,000', async () => {
+      // The stream's key holding something else makes every XADD fail, as an unreachable Redis would.
+      await redis.set(TELEMETRY_STREAM.key(prefix), 'not a stream');
+      const r = reporter();
+      r.log(Array.from({ length: 4_000 }, (_, n) => line(n)));
+      await expect(r.flushLogs()).rejects.toThrow(/WRONGTYPE/);
+      r.log(Array.from({ length: 2_000 }, (_, n) => line(4_000 + n)));
+      expect(r.shedLines).toBe(1_000);
+      await redis.del(TELEMETRY_STREAM.key(prefix));
+      await r.flushLogs();
+      const lines = (await sent()).flatMap((report) => report.lines);
+      expect(lines).toEqual(Array.from({ length: 5_000 }, (_, n) => `line ${1_000 + n}`));
     });
   });
 });

@@ -10,17 +10,13 @@ import {
   QUEUES,
   RETENTION,
   RETRYING,
+  sendTelemetry,
   StatsReport,
-  TELEMETRY_JOB,
-  TelemetryReport,
 } from '@libs/queues';
 
 /** Log lines held per node before the oldest are shed (telemetry may be shed; states never are). */
 const MAX_BUFFERED_LINES = 5_000;
 const MAX_LINES_PER_REPORT = 500;
-/** Telemetry jobs waiting for the master beyond which new ones are shed. */
-const MAX_TELEMETRY_BACKLOG = 10_000;
-const BACKLOG_CHECK_MS = 5_000;
 /**
  * How long a provisional state (`starting`: usually over within moments) waits for the instance's next state,
  * which replaces it. Most starts then cost one report job instead of two, and one event less in the log.
@@ -34,8 +30,8 @@ interface Outgoing {
 
 /**
  * What an agent tells the master: instance states and events on `agent-reports` (they become events, so they
- * are retried and never dropped), log lines and stats on `agent-telemetry` (telemetry: batched, and shed when
- * the agent cannot keep up).
+ * are retried and never dropped), log lines and stats on the telemetry stream (`TELEMETRY_STREAM`: batched,
+ * shed here when the master does not take them, and the stream keeps only the newest when it falls behind).
  *
  * The reports one node makes in one turn of its event loop go as one job (`ReportBatch`), in order: every job
  * costs three BullMQ scripts in Redis and as many round trips in the agent and the master, and a start or a
@@ -43,25 +39,19 @@ interface Outgoing {
  */
 export class Reporter {
   private readonly reports: Queue<AgentReportJob>;
-  private readonly telemetry: Queue<TelemetryReport>;
   private outbox: Outgoing[] = [];
   private lines: ContainerLogReport['entries'] = [];
   private shed = 0;
-  private backlog = { checkedAt: 0, full: false };
   /** Provisional states waiting to be sent or replaced, by instance. */
   private readonly provisional = new Map<string, { report: AgentReport; timer: NodeJS.Timeout }>();
 
   constructor(
-    connection: Redis,
-    redisPrefix: string,
+    private readonly connection: Redis,
+    private readonly redisPrefix: string,
     readonly nodeId: string,
     private readonly provisionalMs = PROVISIONAL_STATE_MS,
   ) {
     this.reports = new Queue<AgentReportJob>(QUEUES.reports, { connection, prefix: bullPrefix(redisPrefix) });
-    this.telemetry = new Queue<TelemetryReport>(QUEUES.telemetry, {
-      connection,
-      prefix: bullPrefix(redisPrefix),
-    });
   }
 
   /**
@@ -132,6 +122,10 @@ export class Reporter {
   /** Buffers log lines; `flushLogs()` sends them in batches. */
   log(entries: ContainerLogReport['entries']): void {
     this.lines.push(...entries);
+    this.keepBound();
+  }
+
+  private keepBound(): void {
     const excess = this.lines.length - MAX_BUFFERED_LINES;
     if (excess > 0) {
       this.lines.splice(0, excess);
@@ -144,35 +138,31 @@ export class Reporter {
     return this.shed;
   }
 
-  /** Whether the telemetry queue is so far behind that new samples and lines are better dropped here. */
-  private async telemetryBacklogged(): Promise<boolean> {
-    const now = Date.now();
-    if (now - this.backlog.checkedAt >= BACKLOG_CHECK_MS) {
-      this.backlog = {
-        checkedAt: now,
-        full: (await this.telemetry.getWaitingCount()) >= MAX_TELEMETRY_BACKLOG,
-      };
-    }
-    return this.backlog.full;
-  }
-
+  /**
+   * Sends the buffered lines, at most 500 a report. Lines that cannot be sent (Redis unreachable) go back to
+   * the buffer, which sheds the oldest beyond its bound.
+   */
   async flushLogs(): Promise<void> {
-    if (this.lines.length > 0 && (await this.telemetryBacklogged())) {
-      this.shed += this.lines.length;
-      this.lines = [];
-      return;
-    }
-    while (this.lines.length > 0) {
-      const entries = this.lines.splice(0, MAX_LINES_PER_REPORT);
-      const report: ContainerLogReport = { kind: 'logs', nodeId: this.nodeId, entries };
-      await this.telemetry.add('logs', report, TELEMETRY_JOB);
+    if (this.lines.length === 0) return;
+    const lines = this.lines;
+    this.lines = [];
+    const reports: ContainerLogReport[] = [];
+    for (let i = 0; i < lines.length; i += MAX_LINES_PER_REPORT)
+      reports.push({ kind: 'logs', nodeId: this.nodeId, entries: lines.slice(i, i + MAX_LINES_PER_REPORT) });
+    try {
+      await sendTelemetry(this.connection, this.redisPrefix, reports);
+    } catch (error) {
+      // Before the lines buffered meanwhile: they are newer.
+      this.lines = lines.concat(this.lines);
+      this.keepBound();
+      throw error;
     }
   }
 
   async stats(report: Omit<StatsReport, 'kind' | 'nodeId'>): Promise<void> {
-    if (await this.telemetryBacklogged()) return;
-    const full: StatsReport = { kind: 'stats', nodeId: this.nodeId, ...report };
-    await this.telemetry.add('stats', full, TELEMETRY_JOB);
+    await sendTelemetry(this.connection, this.redisPrefix, [
+      { kind: 'stats', nodeId: this.nodeId, ...report },
+    ]);
   }
 
   async close(): Promise<void> {
@@ -183,6 +173,6 @@ export class Reporter {
     this.provisional.clear();
     await this.flush();
     await this.flushLogs().catch(() => undefined);
-    await Promise.all([this.reports.close(), this.telemetry.close()]);
+    await this.reports.close();
   }
 }

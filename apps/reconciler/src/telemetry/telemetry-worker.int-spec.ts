@@ -1,7 +1,6 @@
-import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import pino from 'pino';
-import { bullPrefix, QUEUES, StatsReport, TELEMETRY_JOB, TelemetryReport } from '@libs/queues';
+import { sendTelemetry, StatsReport, TELEMETRY_STREAM, TelemetryReport } from '@libs/queues';
 import { AgentDataKeys, CONTAINER_LOG_FIELD, metricsPoint, parseMetricsMinute } from '@libs/read-model';
 import { deletePrefix, testRedis, uniquePrefix } from '@libs/testing';
 import { minuteOf } from './metrics-minutes';
@@ -19,17 +18,17 @@ async function eventually<T>(probe: () => Promise<T | undefined | false>, timeou
   }
 }
 
-describe('the telemetry worker, with real Redis and BullMQ', () => {
+describe('the telemetry worker, with real Redis', () => {
   const prefix = uniquePrefix('telemetry');
   const keys = new AgentDataKeys(prefix);
+  const streamKey = TELEMETRY_STREAM.key(prefix);
   let redis: Redis;
-  let queue: Queue<TelemetryReport>;
   let worker: TelemetryWorker;
   const logs: string[] = [];
 
-  /** Publishes reports as an agent does: one-attempt jobs on the telemetry queue. */
-  const publish = (report: TelemetryReport, timestamp?: number) =>
-    queue.add(report.kind, report, { ...TELEMETRY_JOB, ...(timestamp ? { timestamp } : {}) });
+  /** Publishes a report as an agent does: an entry on the telemetry stream, sent at `sentAt` by its clock. */
+  const publish = (report: TelemetryReport, sentAt?: number) =>
+    sendTelemetry(redis, prefix, [report], sentAt);
   const stream = async (scope: 'grid' | 'stack' | 'service', id: string) =>
     (await redis.xrange(keys.containerLogs(scope, id), '-', '+')).map(([entryId, fields]) => ({
       id: entryId,
@@ -38,19 +37,19 @@ describe('the telemetry worker, with real Redis and BullMQ', () => {
 
   beforeAll(async () => {
     redis = testRedis();
-    queue = new Queue(QUEUES.telemetry, { connection: { url: REDIS_URL }, prefix: bullPrefix(prefix) });
     worker = await startTelemetryWorker({
       redisUrl: REDIS_URL,
       prefix,
       logger: pino({ level: 'info' }, { write: (line: string) => logs.push(line) }),
       sharedLogs: { perSecond: 1, burst: 3 },
       summaryIntervalMs: 100,
+      reclaimIntervalMs: 100,
+      reclaimIdleMs: 300,
     });
   });
 
   afterAll(async () => {
     await worker?.close();
-    await queue?.close();
     await deletePrefix(redis, prefix);
     redis?.disconnect();
   });
@@ -234,9 +233,9 @@ describe('the telemetry worker, with real Redis and BullMQ', () => {
     expect(await redis.exists(keys.nodeStats('late-grid/node-2'))).toBe(0);
   });
 
-  it('keeps no finished reports, and logs counts but never a line', async () => {
-    await eventually(async () => (await queue.getJobCounts('wait', 'active')).wait === 0);
-    expect((await queue.getJobCounts('completed')).completed).toBe(0);
+  it('keeps no report it took, and logs counts but never a line', async () => {
+    await eventually(async () => (await redis.xlen(streamKey)) === 0);
+    expect(await redis.xpending(streamKey, TELEMETRY_STREAM.group)).toEqual([0, null, null, null]);
     // Counts are summarised on an interval, so the summary that includes the previous test's late report may
     // still be pending when the queue is already empty: wait for it rather than for any summary.
     const summaries = await eventually(async () => {
@@ -248,6 +247,65 @@ describe('the telemetry worker, with real Redis and BullMQ', () => {
     for (const data of ['first', 'loud 1', 'not this grid', 'on time'])
       expect(all).not.toContain(`"${data}"`);
     expect(all).toMatch(/"reportsTooOld":1/);
+  });
+  it('takes over what a consumer read and never acknowledged (its process died)', async () => {
+    const report: TelemetryReport = {
+      kind: 'logs',
+      nodeId: 'orphan-grid/node-1',
+      entries: [
+        { instanceId: 'orphan-grid/s/x/1', stream: 'stdout', data: 'orphaned', at: new Date().toISOString() },
+      ],
+    };
+    // Another consumer reads the entry in the same transaction that adds it, before the worker's blocked read
+    // is served, and then dies: the entry stays pending with it.
+    const { report: r, sentAt: t } = TELEMETRY_STREAM.fields;
+    const results = await redis
+      .multi()
+      .xadd(streamKey, '*', r, JSON.stringify(report), t, Date.now())
+      .xreadgroup('GROUP', TELEMETRY_STREAM.group, 'dead-consumer', 'COUNT', 10, 'STREAMS', streamKey, '>')
+      .exec();
+    const [[, read]] = results![1][1] as [string, [string, string[]][]][];
+    expect(read).toHaveLength(1);
+    const taken = Date.now();
+    const lines = await eventually(async () => {
+      const entries = await stream('grid', 'orphan-grid');
+      return entries.length > 0 && entries;
+    });
+    expect(lines.map((l) => l.data)).toEqual(['orphaned']);
+    // Not before it had been idle with the dead consumer for `reclaimIdleMs` (300 ms).
+    expect(Date.now() - taken).toBeGreaterThanOrEqual(250);
+    await eventually(async () => (await redis.xlen(streamKey)) === 0);
+    expect((await redis.xpending(streamKey, TELEMETRY_STREAM.group))[0]).toBe(0);
+  });
+
+  it('skips an entry it cannot read, and goes on after Redis lost the stream and its group', async () => {
+    await redis.xadd(
+      streamKey,
+      '*',
+      TELEMETRY_STREAM.fields.report,
+      '{not json',
+      TELEMETRY_STREAM.fields.sentAt,
+      Date.now(),
+    );
+    await eventually(async () => (await redis.xlen(streamKey)) === 0);
+    await redis.del(streamKey);
+    await publish({
+      kind: 'logs',
+      nodeId: 'lost-grid/node-1',
+      entries: [
+        {
+          instanceId: 'lost-grid/s/x/1',
+          stream: 'stdout',
+          data: 'after the loss',
+          at: new Date().toISOString(),
+        },
+      ],
+    });
+    const lines = await eventually(async () => {
+      const entries = await stream('grid', 'lost-grid');
+      return entries.length > 0 && entries;
+    });
+    expect(lines.map((l) => l.data)).toEqual(['after the loss']);
   });
 });
 
