@@ -2,12 +2,18 @@
  * `npm run bench:api` (issue 3): command throughput and latency through the whole write path (HTTP,
  * validation, decide, append, read-your-writes) for "create service" and "scale service" at concurrency
  * 1, 16 and 64, and the projection lag (append acknowledged → read model visible, from the api's
- * Server-Timing header). The ceiling, measured in the same run: the event store's own append rate for
- * one-event appends at the same concurrency through the same client library.
+ * Server-Timing header). Measured in the same run: the ceiling, the event store's own append rate for
+ * one-event appends at the same concurrency through the same client library; and the floor of a scale, the
+ * event the scale command appends (copied from the run) appended to each writer's service stream with its
+ * expected revision and waited on until the projector announces it applied, as the api waits, with no HTTP,
+ * validation or decision: no scale can be faster than that.
  */
-import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
+import { BACKWARDS, END, EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
+import type Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
 import { cpus, freemem, totalmem } from 'node:os';
-import { startSystem } from '@libs/testing';
+import { currentGeneration, ReadModelKeys } from '@libs/read-model';
+import { RunningSystem, startSystem, testRedis } from '@libs/testing';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONCURRENCY = [1, 16, 64];
@@ -53,11 +59,52 @@ function projectionLag(serverTiming: string | null): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/**
+ * Resolves appends once the projector has announced a checkpoint at or past them (the api's read-your-writes
+ * wait, `apps/api/src/platform/read-models.ts`, without its per-stream shortcut).
+ */
+class Projected {
+  private latest = 0n;
+  private waiters: { commit: bigint; resolve: () => void }[] = [];
+  private constructor(private readonly subscriber: Redis) {}
+
+  static async follow(system: RunningSystem): Promise<Projected> {
+    const subscriber = testRedis();
+    const keys = new ReadModelKeys(system.redisPrefix, await currentGeneration(subscriber, system.redisPrefix));
+    const projected = new Projected(subscriber);
+    subscriber.on('message', (_channel: string, message: string) => projected.advance(message));
+    await subscriber.subscribe(keys.checkpointChannel);
+    return projected;
+  }
+
+  until(commit: bigint): Promise<void> {
+    if (this.latest >= commit) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ commit, resolve }));
+  }
+
+  private advance(message: string): void {
+    const commit = BigInt(message.split('|')[0].split('/')[0]);
+    if (commit <= this.latest) return;
+    this.latest = commit;
+    const still = [];
+    for (const waiter of this.waiters) {
+      if (waiter.commit <= commit) waiter.resolve();
+      else still.push(waiter);
+    }
+    this.waiters = still;
+  }
+
+  close(): void {
+    this.subscriber.disconnect();
+  }
+}
+
 async function main(): Promise<void> {
   process.stdout.write(`bench:api on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB (${(freemem() / 2 ** 30).toFixed(0)} free), node ${process.version}; ${SECONDS} s per measurement\n`);
   const system = await startSystem();
   const client = EventStoreDBClient.connectionString(system.eventStoreUrl);
   const api = system.admin;
+  const projected = await Projected.follow(system);
   try {
     await api.post('/v1/grids', { name: 'bench' });
     const rows: string[] = [];
@@ -94,9 +141,39 @@ async function main(): Promise<void> {
         return answer.status === 200 ? projectionLag(answer.headers.get('server-timing')) : 'error';
       });
       row('scale service', concurrency, scale, ceilingRate);
+
+      // Floor: the scale's own events (`ServiceScaled`, `ServiceDeployRequested` with a fresh deploy id, the
+      // api's metadata), appended and waited on until projected, nothing else.
+      const streams = Array.from({ length: concurrency }, (_, worker) => `service-bench/null/s${concurrency}-w${worker}`);
+      const revisions: bigint[] = [];
+      for (const stream of streams) {
+        for await (const resolved of client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1 }))
+          revisions.push(resolved.event!.revision);
+      }
+      const recorded = new Map<string, { data: Record<string, unknown>; metadata: unknown }>();
+      for await (const resolved of client.readStream(streams[0], { direction: BACKWARDS, fromRevision: END, maxCount: 2 }))
+        recorded.set(resolved.event!.type, { data: resolved.event!.data as never, metadata: resolved.event!.metadata });
+      const [scaled, requested] = [recorded.get('ServiceScaled')!, recorded.get('ServiceDeployRequested')!];
+      const floor = await measure(concurrency, async (worker, n) => {
+        const events = [
+          jsonEvent({ type: 'ServiceScaled', data: { instances: (n % 5) + 1 }, metadata: scaled.metadata as never }),
+          jsonEvent({
+            type: 'ServiceDeployRequested',
+            data: { ...requested.data, deploy_id: randomUUID() },
+            metadata: requested.metadata as never,
+          }),
+        ];
+        const result = await client.appendToStream(streams[worker], events, { expectedRevision: revisions[worker] });
+        revisions[worker] = result.nextExpectedRevision;
+        const appended = performance.now();
+        await projected.until(result.position!.commit);
+        return performance.now() - appended;
+      });
+      row('floor: the scale\'s two events appended and projected', concurrency, floor, ceilingRate);
     }
     process.stdout.write('\nTargets (issue 3): p99 under 50 ms at concurrency 64; projection lag p99 under 20 ms.\n');
   } finally {
+    projected.close();
     await client.dispose();
     await system.stop();
   }
