@@ -4,9 +4,9 @@
  * 1, 16 and 64, and the projection lag (append acknowledged → read model visible, from the api's
  * Server-Timing header). Measured in the same run: the ceiling, the event store's own append rate for
  * one-event appends at the same concurrency through the same client library; and the floor of a scale, the
- * event the scale command appends (copied from the run) appended to each writer's service stream with its
- * expected revision and waited on until the projector announces it applied, as the api waits, with no HTTP,
- * validation or decision: no scale can be faster than that.
+ * two events the scale command appends (copied from the run) appended to each writer's service stream with its
+ * expected revision and waited on until the projector announces it applied them, as the api waits, with no
+ * HTTP, validation or decision: no scale can be faster than that.
  */
 import { BACKWARDS, END, EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import type Redis from 'ioredis';
