@@ -330,6 +330,7 @@ async function main(): Promise<void> {
     // Hosts of the same kind differ by up to 3x in speed, and a run's wall time with them: the CPU all the
     // processes spent per instance is the figure to compare across runs and machines.
     const allCpu = cpu + othersSeconds.reduce((sum, s) => sum + s, 0);
+    const allCpuPerInstanceMs = (allCpu / Math.max(1, running)) * 1e3;
     if (running < INSTANCES) {
       say(`\nGAVE UP after ${TIMEOUT_S} s: ${fmt(running)} of ${fmt(INSTANCES)} instances running.`);
       process.exitCode = 2;
@@ -358,12 +359,11 @@ async function main(): Promise<void> {
       `| other processes' CPU during the run${redisPid === undefined ? ' (redis-server elsewhere: not measured)' : ''} | ${othersCpu.join(', ')} |`,
     );
     say(
-      `| all of them, per instance running | ${((allCpu / Math.max(1, running)) * 1e3).toFixed(2)} ms (${(allCpu / seconds).toFixed(2)} cores busy on average) |`,
+      `| all of them, per instance running | ${allCpuPerInstanceMs.toFixed(2)} ms (${(allCpu / seconds).toFixed(2)} cores busy on average) |`,
     );
     if (floor) {
       const queueMs = cpuPerInstanceMs(floor.queues);
       const eventMs = cpuPerInstanceMs(floor.events);
-      const perInstance = (allCpu / running) * 1e3;
       say(
         `| floor, queues: one \`ensure-instance\` job to a node and one report back, nothing else (${fmt(floor.queues.instances)} at ${fmt(floor.queues.instances / floor.queues.seconds)}/s) | ${queueMs.toFixed(2)} ms CPU per instance (${describeCpu(floor.queues)}) |`,
       );
@@ -374,7 +374,7 @@ async function main(): Promise<void> {
         `| floor, both: placements/s these ${cpus().length} cores could reach if nothing else ran | ${fmt((cpus().length * 1e3) / (queueMs + eventMs))} |`,
       );
       say(
-        `| this run's CPU per instance against the floor's | ${(perInstance / (queueMs + eventMs)).toFixed(2)}× |`,
+        `| this run's CPU per instance against the floor's | ${(allCpuPerInstanceMs / (queueMs + eventMs)).toFixed(2)}× |`,
       );
     }
     say(
@@ -441,8 +441,7 @@ async function measureFloor(
   const events = await eventFloor({
     eventStoreUrl: system.eventStoreUrl,
     sample,
-    instances: INSTANCES,
-    services: SERVICES,
+    perService: Array.from({ length: SERVICES }, (_, s) => instancesOf(s)),
     perAppend: 20,
     processes,
     projectedUpTo: async () => {

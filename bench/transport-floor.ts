@@ -49,9 +49,14 @@ export const cpuPerInstanceMs = (part: FloorPart) =>
 
 /** An instance as the run recorded it: its events and the job and report that went with them. */
 export interface InstanceSample {
-  events: { type: string; stream: 'placement' | 'deploy'; data: Record<string, unknown> }[];
+  events: Record<'placed' | 'started' | 'reported' | 'finished', RecordedEvent>;
   job: AgentJob;
   report: AgentReportJob;
+}
+
+interface RecordedEvent {
+  type: string;
+  data: Record<string, unknown>;
 }
 
 /** Reads the first instance of `serviceId` out of the run's streams. */
@@ -79,12 +84,7 @@ export async function sampleInstance(client: EventStoreDBClient, serviceId: stri
   const instanceId = `${serviceId}/${number}`;
   const nodeId = `${serviceId.split('/')[0]}/${placed.data.node as string}`;
   return {
-    events: [
-      { type: placed.type, stream: 'placement', data: placed.data },
-      { type: started.type, stream: 'deploy', data: started.data },
-      { type: reported.type, stream: 'placement', data: reported.data },
-      { type: finished.type, stream: 'deploy', data: finished.data },
-    ],
+    events: { placed, started, reported, finished },
     job: {
       kind: 'ensure-instance',
       assignment: {
@@ -114,26 +114,16 @@ export async function sampleInstance(client: EventStoreDBClient, serviceId: stri
   };
 }
 
-async function readAll(client: EventStoreDBClient, stream: string) {
-  const events: { type: string; data: Record<string, unknown> }[] = [];
+async function readAll(client: EventStoreDBClient, stream: string): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
   for await (const resolved of client.readStream(stream) as AsyncIterable<ResolvedEvent>) {
     if (resolved.event) events.push({ type: resolved.event.type, data: resolved.event.data as never });
   }
   return events;
 }
 
-/** Runs `count` workers at once, each taking the next index until all are done. */
-async function inParallel(total: number, count: number, work: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(count, total) }, async () => {
-      while (next < total) await work(next++);
-    }),
-  );
-}
-
 /**
- * The events of `instances` instances over `services` services, as batched as a deploy lets them be: each
+ * The events of `perService[s]` instances of each service s, as batched as a deploy lets them be: each
  * service's instances `perAppend` at a time (a deploy's most in flight), a pass appending their placements and
  * deploy starts (two streams, at once), a report batch appending their states, and a pass their finished
  * deploys, each append with its stream's expected revision. Services run side by side, as in the run.
@@ -141,8 +131,8 @@ async function inParallel(total: number, count: number, work: (i: number) => Pro
 export async function eventFloor(options: {
   eventStoreUrl: string;
   sample: InstanceSample;
-  instances: number;
-  services: number;
+  /** How many instances each service has. */
+  perService: number[];
   perAppend: number;
   /** Processes whose CPU counts (the event store, the projector, redis-server). */
   processes: [string, number][];
@@ -151,10 +141,11 @@ export async function eventFloor(options: {
 }): Promise<FloorPart> {
   const client = EventStoreDBClient.connectionString(options.eventStoreUrl);
   const run = `floor${Date.now().toString(36)}`;
-  const [placed, started, reported, finished] = options.sample.events;
+  const { placed, started, reported, finished } = options.sample.events;
+  const instances = options.perService.reduce((sum, count) => sum + count, 0);
   const revisions = new Map<string, bigint>();
   let last = 0n;
-  const append = async (stream: string, event: InstanceSample['events'][number], numbers: number[]) => {
+  const append = async (stream: string, event: RecordedEvent, numbers: number[]) => {
     const result = await client.appendToStream(
       stream,
       numbers.map((number) =>
@@ -172,12 +163,9 @@ export async function eventFloor(options: {
     const mine = ownCpuSeconds();
     const t0 = performance.now();
     await Promise.all(
-      Array.from({ length: options.services }, async (_, s) => {
+      options.perService.map(async (count, s) => {
         const placement = `placement-${run}/null/svc-${s}`;
         const deploy = `deploy-${run}-${s}`;
-        const count =
-          Math.floor(options.instances / options.services) +
-          (s < options.instances % options.services ? 1 : 0);
         for (let first = 1; first <= count; first += options.perAppend) {
           const numbers = Array.from(
             { length: Math.min(options.perAppend, count - first + 1) },
@@ -194,7 +182,7 @@ export async function eventFloor(options: {
     const seconds = (performance.now() - t0) / 1000;
     const cpu: Record<string, number> = { bench: ownCpuSeconds() - mine };
     options.processes.forEach(([name, pid], k) => (cpu[name] = cpuSeconds(pid) - before[k]));
-    return { instances: options.instances, seconds, cpu };
+    return { instances, seconds, cpu };
   } finally {
     await client.dispose();
   }
@@ -272,7 +260,7 @@ export async function queueFloor(options: {
       },
       { connection: workerConnection, prefix, concurrency: options.reportConcurrency },
     );
-    await inParallel(Math.min(options.inFlight, options.instances), options.inFlight, () => send());
+    await Promise.all(Array.from({ length: Math.min(options.inFlight, options.instances) }, () => send()));
     await finished;
     const seconds = (performance.now() - t0) / 1000;
     const cpu: Record<string, number> = {
