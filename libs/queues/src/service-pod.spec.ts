@@ -14,7 +14,6 @@ const service = (overrides: Partial<ServiceDoc> = {}): ServiceDoc => ({
   revision: 3,
   stack_revision: 1,
   deploy_requested_at: null,
-  unfinished_deploys: [],
   created_at: '2026-11-22T00:00:00.000Z',
   updated_at: '2026-11-22T00:00:00.000Z',
   ...overrides,

@@ -28,7 +28,8 @@ describe('hash fields and deploys in the read models (real Redis)', () => {
     reason: null,
   };
   let revision = 0n;
-  const apply = (ops: Parameters<ReadModelStore['apply']>[3]) => store.apply('deploy-d1', revision++, '1/1', ops);
+  const apply = (ops: Parameters<ReadModelStore['apply']>[3]) =>
+    store.apply('deploy-d1', revision++, '1/1', ops);
 
   afterAll(async () => {
     await deletePrefix(redis, prefix);
@@ -58,6 +59,30 @@ describe('hash fields and deploys in the read models (real Redis)', () => {
     expect(await pending.field(DEPLOY_INSTANCES, 'd1', '1')).toBe(part(1, 'success', 4));
   });
 
+  it("reads several indexes in one round trip, each in score order, after the batch's pending writes", async () => {
+    const unfinished = (service: string) => `service:${service}:deploys:unfinished`;
+    await store.apply('service-g/null/a', 0n, '2/2', [
+      { op: 'zadd', key: keys.index(unfinished('g/null/a')), score: 20, member: 'd-late' },
+      { op: 'zadd', key: keys.index(unfinished('g/null/a')), score: 10, member: 'd-early' },
+    ]);
+    const pending = new PendingWritesReader(redis, keys);
+    let flushed = 0;
+    pending.flush = async () => {
+      flushed += 1;
+      await store.apply('service-g/null/b', 0n, '3/3', [
+        { op: 'zadd', key: keys.index(unfinished('g/null/b')), score: 1, member: 'd-b' },
+      ]);
+    };
+    const ids = await pending.idsOfEach([
+      unfinished('g/null/a'),
+      unfinished('g/null/b'),
+      unfinished('g/null/none'),
+    ]);
+    expect(ids).toEqual([['d-early', 'd-late'], ['d-b'], []]);
+    expect(flushed).toBe(1);
+    expect(await new ReadModelReader(redis, keys).idsOfEach([])).toEqual([]);
+  });
+
   it('reads a deploy with its instance deploys in the order they started, in one snapshot', async () => {
     await redis.del(hash);
     await apply([
@@ -80,7 +105,11 @@ describe('hash fields and deploys in the read models (real Redis)', () => {
   });
 
   it('still reads a deploy projected before instance deploys had their own hash', async () => {
-    const legacy = { ...stored, id: 'd0', instance_deploys: [{ instance_number: 1, node: 'n', state: 'success', error: null }] };
+    const legacy = {
+      ...stored,
+      id: 'd0',
+      instance_deploys: [{ instance_number: 1, node: 'n', state: 'success', error: null }],
+    };
     await redis.set(keys.doc('deploy', 'd0'), JSON.stringify(legacy));
     expect(await new ReadModelReader(redis, keys).deploy('d0')).toEqual(legacy);
   });

@@ -110,6 +110,11 @@ export class PendingWritesReader extends ReadModelReader {
     return super.ids(index, order);
   }
 
+  override async idsOfEach(indexes: readonly string[]): Promise<string[][]> {
+    await this.flush();
+    return super.idsOfEach(indexes);
+  }
+
   override async has(index: string, id: string): Promise<boolean> {
     await this.flush();
     return super.has(index, id);

@@ -94,6 +94,18 @@ export class ReadModelReader {
     return order === 'asc' ? this.redis.zrange(key, 0, -1) : this.redis.zrange(key, 0, -1, 'REV');
   }
 
+  /** The ids of each index (ascending), read in one round trip. */
+  async idsOfEach(indexes: readonly string[]): Promise<string[][]> {
+    if (indexes.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const index of indexes) pipeline.zrange(this.keys.index(index), 0, -1);
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([error, ids]) => {
+      if (error) throw error;
+      return ids as string[];
+    });
+  }
+
   async has(index: string, id: string): Promise<boolean> {
     return (await this.redis.zscore(this.keys.index(index), id)) !== null;
   }

@@ -47,7 +47,6 @@ describe('answering from the decider when the read model lags', () => {
       state: 'running',
       revision: 1,
       deploy_requested_at: now.toISOString(),
-      unfinished_deploys: ['d1'],
     });
     expect(await deployAfter(lagging, 'g/null/api', outcome, now)).toEqual({
       id: 'd1',

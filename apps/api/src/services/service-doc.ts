@@ -26,10 +26,6 @@ export async function serviceAfter(
     ...service,
     id,
     deploy_requested_at: requested.length ? at : (doc?.deploy_requested_at ?? null),
-    unfinished_deploys: [
-      ...(doc?.unfinished_deploys ?? []),
-      ...requested.filter((d) => !doc?.unfinished_deploys.includes(d)),
-    ],
     created_at: doc?.created_at ?? at,
     updated_at: at,
   };

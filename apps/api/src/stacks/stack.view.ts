@@ -119,7 +119,13 @@ export class StackView {
   }
 
   private async anyDeploying(services: readonly ServiceDoc[], now: Date): Promise<boolean> {
-    const ids = services.flatMap((s) => s.unfinished_deploys);
+    const unfinished = await this.readModels.reader.idsOfEach(
+      services.map((s) => crossIndexes.serviceUnfinishedDeploys(s.id)),
+    );
+    // Service documents projected before the index existed list their deploys themselves; a rebuild
+    // (`npm run projector:rebuild`) moves them to the index. Finished ones among them are told apart below.
+    const legacy = services.flatMap((s) => (s as { unfinished_deploys?: string[] }).unfinished_deploys ?? []);
+    const ids = [...new Set([...legacy, ...unfinished.flat()])];
     if (ids.length === 0) return false;
     const deploys = await this.readModels.reader.deploys(ids);
     // Waiting deploys always count; started ones until they time out.

@@ -5,6 +5,7 @@ import {
   DEPLOY_INSTANCES,
   DeployDoc,
   deployWithInstances,
+  FINISHED_DEPLOYS_KEPT,
   gridIndexes,
   ReadModelKeys,
   ReadModelOp,
@@ -67,6 +68,13 @@ class MemoryReadModels {
     return stored && deployWithInstances(stored, fields);
   }
 
+  /** An index's members in Redis's order: by score, then by member. */
+  orderedMembers(index: string): string[] {
+    return [...(this.sets.get(this.keys.index(index)) ?? new Map<string, number>()).entries()]
+      .sort(([a, x], [b, y]) => x - y || a.localeCompare(b))
+      .map(([member]) => member);
+  }
+
   members(index: string): string[] {
     return [...(this.sets.get(this.keys.index(index))?.keys() ?? [])].sort();
   }
@@ -112,7 +120,6 @@ describe('services and stacks projections', () => {
       id: 'g/web/api',
       state: 'initialized',
       revision: 1,
-      unfinished_deploys: [],
     });
     expect(rm.members(gridIndexes.services('g'))).toEqual(['g/web/api', 'g/web/db']);
     expect(rm.members(crossIndexes.stackServices('g', 'web'))).toEqual(['g/web/api', 'g/web/db']);
@@ -163,9 +170,9 @@ describe('services and stacks projections', () => {
     expect(rm.doc<ServiceDoc>('service', 'g/web/api')).toMatchObject({
       state: 'running',
       deploy_requested_at: '2026-11-22T12:01:00.000Z',
-      unfinished_deploys: ['d1'],
     });
     expect(rm.members(crossIndexes.serviceDeploys('g/web/api'))).toEqual(['d1']);
+    expect(rm.members(crossIndexes.serviceUnfinishedDeploys('g/web/api'))).toEqual(['d1']);
 
     await rm.append('deploy-d1', { type: 'ServiceDeployQueued', data: {} }, '2026-11-22T12:01:01.000Z');
     await rm.append('deploy-d1', { type: 'ServiceDeployStarted', data: {} }, '2026-11-22T12:01:02.000Z');
@@ -196,7 +203,8 @@ describe('services and stacks projections', () => {
       finished_at: '2026-11-22T12:02:00.000Z',
       reason: expect.stringContaining('halting'),
     });
-    expect(rm.doc<ServiceDoc>('service', 'g/web/api')?.unfinished_deploys).toEqual([]);
+    expect(rm.members(crossIndexes.serviceUnfinishedDeploys('g/web/api'))).toEqual([]);
+    expect(rm.members(crossIndexes.serviceFinishedDeploys('g/web/api'))).toEqual(['d1']);
 
     await rm.append('service-g/web/api', {
       type: 'ServiceDeployRequested',
@@ -255,6 +263,45 @@ describe('services and stacks projections', () => {
     expect(rm.strings.get(rm.keys.doc('deploy', 'd1'))).toBe(before);
   });
 
+  it("keeps a service's newest finished deploys and never an unfinished one, however many queue up", async () => {
+    const rm = new MemoryReadModels();
+    const api = 'g/web/api';
+    await rm.append('service-g/web/api', created('api'));
+    const request = (n: number) =>
+      rm.append('service-g/web/api', {
+        type: 'ServiceDeployRequested',
+        data: { deploy_id: `d${n}`, stack_deploy_id: null, force: false, revision: 1 },
+      });
+    const serviceDoc = () => rm.strings.get(rm.keys.doc('service', api))!;
+    await request(0);
+    const sizeWithOneQueued = serviceDoc().length;
+    // The reconciler is away: deploys queue up, and the service document does not grow with them.
+    for (let n = 1; n <= FINISHED_DEPLOYS_KEPT + 4; n++) await request(n);
+    expect(serviceDoc().length).toBe(sizeWithOneQueued);
+    expect(rm.members(crossIndexes.serviceUnfinishedDeploys(api))).toHaveLength(FINISHED_DEPLOYS_KEPT + 5);
+
+    // d0 … d{KEPT+2} finish in order, d{KEPT+3} and d{KEPT+4} stay unfinished.
+    for (let n = 0; n <= FINISHED_DEPLOYS_KEPT + 2; n++) {
+      await rm.append(`deploy-d${n}`, {
+        type: 'InstanceDeployStarted',
+        data: { instance_number: 1, node: 'node-1', deploy_rev: 'r' },
+      });
+      await rm.append(`deploy-d${n}`, { type: 'ServiceDeployFinished', data: { state: 'success', reason: null } });
+    }
+    const kept = Array.from({ length: FINISHED_DEPLOYS_KEPT }, (_, i) => `d${i + 3}`);
+    const queued = [`d${FINISHED_DEPLOYS_KEPT + 3}`, `d${FINISHED_DEPLOYS_KEPT + 4}`];
+    // All in the same millisecond: the oldest are told by the order they finished in, not by their ids.
+    expect(rm.orderedMembers(crossIndexes.serviceFinishedDeploys(api))).toEqual(kept);
+    expect(rm.members(crossIndexes.serviceUnfinishedDeploys(api))).toEqual([...queued].sort());
+    expect(rm.members(crossIndexes.serviceDeploys(api))).toEqual([...kept, ...queued].sort());
+    for (const gone of ['d0', 'd1', 'd2']) {
+      expect(rm.doc('deploy', gone)).toBeUndefined();
+      expect(rm.hashes.has(rm.keys.hash(DEPLOY_INSTANCES, gone))).toBe(false);
+    }
+    expect(rm.deploy('d3')).toMatchObject({ state: 'success', instance_deploys: [{ instance_number: 1 }] });
+    expect(rm.deploy(queued[0])).toMatchObject({ state: 'created' });
+  });
+
   it('drops a removed service with its deploys and references', async () => {
     const rm = new MemoryReadModels();
     await rm.append(
@@ -280,6 +327,8 @@ describe('services and stacks projections', () => {
     expect(rm.members(gridIndexes.services('g'))).toEqual([]);
     expect(rm.members(crossIndexes.stackServices('g', 'web'))).toEqual([]);
     expect(rm.members(crossIndexes.secretServices('g', 'PW'))).toEqual([]);
+    expect(rm.sets.has(rm.keys.index(crossIndexes.serviceDeploys('g/web/api')))).toBe(false);
+    expect(rm.sets.has(rm.keys.index(crossIndexes.serviceUnfinishedDeploys('g/web/api')))).toBe(false);
     // Progress of a deploy whose service is gone changes nothing.
     await rm.append('deploy-d1', { type: 'ServiceDeployStarted', data: {} });
     expect(rm.doc('deploy', 'd1')).toBeUndefined();

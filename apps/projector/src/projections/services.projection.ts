@@ -3,6 +3,7 @@ import type { RecordedEnvelope } from '@libs/eventstore';
 import {
   crossIndexes,
   DEPLOY_INSTANCES,
+  FINISHED_DEPLOYS_KEPT,
   gridIndexes,
   Projection,
   ReadModelOp,
@@ -51,7 +52,6 @@ async function projectServiceEvent(
       id,
       state: 'initialized',
       deploy_requested_at: null,
-      unfinished_deploys: [],
       created_at: at,
       updated_at: at,
     };
@@ -100,10 +100,10 @@ async function projectServiceEvent(
           state: 'running',
           revision,
           deploy_requested_at: at,
-          unfinished_deploys: [...doc.unfinished_deploys, deploy_id],
         }),
         o.putDoc('deploy', deploy_id, deploy),
         o.index(crossIndexes.serviceDeploys(id), deploy_id, occurredMs(envelope)),
+        o.index(crossIndexes.serviceUnfinishedDeploys(id), deploy_id, occurredMs(envelope)),
       ];
     }
     case 'ServiceStarted':
@@ -125,6 +125,8 @@ async function projectServiceEvent(
         o.dropIndex(crossIndexes.serviceLinkedFrom(id)),
         ...deploys.flatMap((deployId) => [o.dropDoc('deploy', deployId), o.dropHash(DEPLOY_INSTANCES, deployId)]),
         o.dropIndex(crossIndexes.serviceDeploys(id)),
+        o.dropIndex(crossIndexes.serviceUnfinishedDeploys(id)),
+        o.dropIndex(crossIndexes.serviceFinishedDeploys(id)),
       ];
     }
     // Nothing the read models show changes; the reconciler acts on these.
@@ -153,17 +155,22 @@ async function projectDeployProgress(
     o.putField(DEPLOY_INSTANCES, id, String(next.instance_number), next);
 
   const finish = async (state: 'success' | 'error', reason: string | null): Promise<ReadModelOp[]> => {
-    const service = await reader.doc<ServiceDoc>('service', deploy.service_id);
+    const service = deploy.service_id;
+    // Oldest first, and this one finishes last: what is beyond the newest FINISHED_DEPLOYS_KEPT goes.
+    const earlier = await reader.ids(crossIndexes.serviceFinishedDeploys(service));
+    const finished = [...earlier.filter((d) => d !== id), id];
+    const expired = finished.slice(0, Math.max(0, finished.length - FINISHED_DEPLOYS_KEPT));
     return [
       put({ ...deploy, state, reason, finished_at: at }),
-      ...(service
-        ? [
-            o.putDoc('service', service.id, {
-              ...service,
-              unfinished_deploys: service.unfinished_deploys.filter((d) => d !== id),
-            }),
-          ]
-        : []),
+      o.unindex(crossIndexes.serviceUnfinishedDeploys(service), id),
+      // Scored by the log position, not the time: deploys finishing in the same millisecond keep their order.
+      o.index(crossIndexes.serviceFinishedDeploys(service), id, Number(envelope.position.commit)),
+      ...expired.flatMap((old) => [
+        o.dropDoc('deploy', old),
+        o.dropHash(DEPLOY_INSTANCES, old),
+        o.unindex(crossIndexes.serviceDeploys(service), old),
+        o.unindex(crossIndexes.serviceFinishedDeploys(service), old),
+      ]),
     ];
   };
 
@@ -196,7 +203,8 @@ async function projectDeployProgress(
 
 /**
  * Services by id, the grid's and each stack's service lists, the deploy records and the cross indexes other
- * features read (`secretServices`, `volumeServices`, `serviceLinkedFrom`, `stackServices`, `serviceDeploys`).
+ * features read (`secretServices`, `volumeServices`, `serviceLinkedFrom`, `stackServices`, `serviceDeploys`,
+ * `serviceUnfinishedDeploys`, `serviceFinishedDeploys`).
  */
 export const servicesProjection: Projection = {
   name: 'services',

@@ -74,7 +74,6 @@ export function serviceDocOf(id: string, service: ActiveService): ServiceDoc {
     ...definition,
     id,
     deploy_requested_at: null,
-    unfinished_deploys: [],
     // Times are not part of a pod; the snapshot leaves them empty rather than invent them.
     created_at: '',
     updated_at: '',

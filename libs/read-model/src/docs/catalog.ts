@@ -32,6 +32,18 @@ export const crossIndexes = {
   stackServices: (grid: string, stack: string) => `stack:${grid}/${stack}:services`,
   /** Deploy ids of a service, newest last (score: request time ms); maintained by the services projection. */
   serviceDeploys: (serviceId: string) => `service:${serviceId}:deploys`,
+  /**
+   * The service's deploys not finished yet (state `created` or `ongoing`), oldest first (score: request time ms);
+   * maintained by the services projection. An index rather than a list in the service document: deploys queue
+   * up (a scale per request while the reconciler is busy or down), and the document would grow with each.
+   */
+  serviceUnfinishedDeploys: (serviceId: string) => `service:${serviceId}:deploys:unfinished`,
+  /**
+   * The service's finished deploys, in the order they finished (score: the `$all` commit position of the event
+   * that finished each); maintained by the services projection,
+   * which keeps the newest `FINISHED_DEPLOYS_KEPT` and removes older ones with their documents.
+   */
+  serviceFinishedDeploys: (serviceId: string) => `service:${serviceId}:deploys:finished`,
   /** Instances (`<service id>/<n>`) placed on node `<grid>/<node>`; maintained by issue 4's projection. */
   nodeInstances: (nodeId: string) => `node:${nodeId}:instances`,
 };

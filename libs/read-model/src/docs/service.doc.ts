@@ -14,8 +14,6 @@ export interface ServiceDoc extends ServiceDefinition {
   revision: number;
   stack_revision: number | null;
   deploy_requested_at: string | null;
-  /** Deploys requested and not finished yet (state `created` or `ongoing`), oldest first. */
-  unfinished_deploys: string[];
   created_at: string;
   updated_at: string;
 }
@@ -58,6 +56,12 @@ export interface DeployDoc {
 export type StoredDeployDoc = Omit<DeployDoc, 'instance_deploys'>;
 
 export const DEPLOY_INSTANCES = 'deploy-instances';
+
+/**
+ * Finished deploys kept per service (Kontena's `DeploymentCleanupJob` keeps the last 100): the projector removes
+ * older ones, documents and instance deploys, as the next one finishes. Unfinished deploys are never removed.
+ */
+export const FINISHED_DEPLOYS_KEPT = 100;
 
 /** A field of `hash(DEPLOY_INSTANCES, id)`: `seq` (the revision of the event that started it) orders them. */
 export interface StoredInstanceDeploy extends InstanceDeployDoc {
