@@ -14,6 +14,13 @@ export class ReconcilerConfig {
   @IsInt() @Min(1_000) NODE_OFFLINE_AFTER_MS: number = 60_000;
   /** How often the liveness check looks at heartbeats. */
   @IsInt() @Min(100) LIVENESS_INTERVAL_MS: number = 5_000;
+  /**
+   * A disconnected node labelled `ephemeral`, not an initial member and hosting no stateful instance is removed
+   * once unseen for this long (Kontena's `NodeCleanupJob`: 6 h); 0 never removes one.
+   */
+  @IsInt() @Min(0) STALE_NODE_REMOVE_AFTER_MS: number = 21_600_000;
+  /** How often stale ephemeral nodes are looked for (Kontena: hourly). */
+  @IsInt() @Min(100) STALE_NODE_SWEEP_MS: number = 3_600_000;
   /** Kontena: an instance has 300 s to report running at its deploy's revision. */
   @IsInt() @Min(1_000) INSTANCE_DEPLOY_TIMEOUT_MS: number = 300_000;
   /** Kontena: a deploy has 30 min. */

@@ -109,8 +109,12 @@ export class Reconciler {
       reader,
       streams,
       agentData,
-      config.NODE_OFFLINE_AFTER_MS,
-      config.LIVENESS_INTERVAL_MS,
+      {
+        offlineAfterMs: config.NODE_OFFLINE_AFTER_MS,
+        intervalMs: config.LIVENESS_INTERVAL_MS,
+        removeStaleAfterMs: config.STALE_NODE_REMOVE_AFTER_MS,
+        staleSweepMs: config.STALE_NODE_SWEEP_MS,
+      },
       logger,
     );
     this.lease = new Lease(

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { livenessVerdict } from './liveness';
+import { isStaleEphemeralNode, livenessVerdict, NodeRetirement } from './liveness';
 
 const T = 1_800_000_000_000;
 
@@ -72,5 +72,78 @@ describe('node liveness', () => {
         },
       ),
     );
+  });
+
+  describe('stale ephemeral nodes (Kontena: unseen for 6 h, removed by the hourly cleanup)', () => {
+    const SIX_HOURS = 6 * 3_600_000;
+    // Given a node that is stale on every count: disconnected, not an initial member, ephemeral, stateless,
+    // and last seen longer ago than the limit.
+    const stale: NodeRetirement = {
+      connected: false,
+      nodeNumber: 4,
+      initialSize: 3,
+      labels: ['az=a', 'ephemeral=yes'],
+      lastSeenMs: T - SIX_HOURS - 1,
+      hostsStatefulInstance: false,
+    };
+
+    it('removes it, and keeps it when any single count does not hold', () => {
+      expect(isStaleEphemeralNode(stale, T, SIX_HOURS)).toBe(true);
+      expect(isStaleEphemeralNode({ ...stale, labels: ['ephemeral'] }, T, SIX_HOURS)).toBe(true);
+      // When one count fails, then the node stays.
+      const keeps: Partial<NodeRetirement>[] = [
+        { connected: true },
+        { nodeNumber: 3 },
+        { labels: ['az=a'] },
+        { labels: ['not-ephemeral', 'ephemeralish=1'] },
+        { lastSeenMs: T - SIX_HOURS },
+        { lastSeenMs: null },
+        { hostsStatefulInstance: true },
+      ];
+      for (const change of keeps)
+        expect(isStaleEphemeralNode({ ...stale, ...change }, T, SIX_HOURS)).toBe(false);
+      // A limit of 0 switches the removal off.
+      expect(isStaleEphemeralNode({ ...stale, lastSeenMs: 0 }, T, 0)).toBe(false);
+    });
+
+    const nodes = fc.record({
+      connected: fc.boolean(),
+      nodeNumber: fc.integer({ min: 1, max: 254 }),
+      initialSize: fc.integer({ min: 1, max: 7 }),
+      labels: fc.array(fc.constantFrom('ephemeral', 'ephemeral=1', 'ephemeralish', 'az=a', 'ssd'), {
+        maxLength: 3,
+      }),
+      lastSeenMs: fc.option(fc.integer({ min: T - 3 * SIX_HOURS, max: T }), { nil: null }),
+      hostsStatefulInstance: fc.boolean(),
+    });
+
+    it('never removes a connected, initial, stateful or unlabelled node, nor one seen within the limit', () => {
+      fc.assert(
+        fc.property(nodes, fc.integer({ min: 0, max: 2 * SIX_HOURS }), (node, removeAfterMs) => {
+          if (!isStaleEphemeralNode(node, T, removeAfterMs)) return;
+          expect(node.connected).toBe(false);
+          expect(node.nodeNumber).toBeGreaterThan(node.initialSize);
+          expect(node.hostsStatefulInstance).toBe(false);
+          expect(node.labels.some((l) => l === 'ephemeral' || l.startsWith('ephemeral='))).toBe(true);
+          expect(T - node.lastSeenMs!).toBeGreaterThan(removeAfterMs);
+        }),
+      );
+    });
+
+    it('once stale, stays stale: later, or with a shorter limit, the node is still removed', () => {
+      fc.assert(
+        fc.property(
+          nodes,
+          fc.integer({ min: 1, max: 2 * SIX_HOURS }),
+          fc.nat(SIX_HOURS),
+          fc.nat(SIX_HOURS),
+          (node, removeAfterMs, later, shorter) => {
+            fc.pre(isStaleEphemeralNode(node, T, removeAfterMs));
+            expect(isStaleEphemeralNode(node, T + later, removeAfterMs)).toBe(true);
+            expect(isStaleEphemeralNode(node, T, Math.max(1, removeAfterMs - shorter))).toBe(true);
+          },
+        ),
+      );
+    });
   });
 });

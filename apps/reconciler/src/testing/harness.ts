@@ -136,7 +136,7 @@ export class Harness {
   }
 
   /** A node whose agent registered and is connected (its number is `n`). */
-  async node(grid: string, name: string, n: number): Promise<string> {
+  async node(grid: string, name: string, n: number, labels: string[] = []): Promise<string> {
     const id = `${grid}/${name}`;
     await this.command(streamName('node', id), nodeDecider, {
       type: 'RegisterAgentNode',
@@ -146,7 +146,7 @@ export class Harness {
         node_number: n,
         initial_member: true,
         overlay_ip: `10.81.0.${n}`,
-        labels: [],
+        labels,
         agent_node_id: `AGENT:${name}`,
         token: { key_id: 'k', alg: 'A256GCM', iv: 'aQ==', ciphertext: 'Yw==', tag: 'dA==' },
         token_hash: `node-${name}`,
@@ -157,7 +157,7 @@ export class Harness {
       data: {
         agent_node_id: `AGENT:${name}`,
         credential: { kind: 'node_token', token_hash: `node-${name}` },
-        labels: [],
+        labels,
       },
     });
     await this.heartbeat(id);
