@@ -1,7 +1,13 @@
 import { dumpPrefix, RunningSystem, startApp, startSystem, testRedis } from '@libs/testing';
 import { EventStoreDBClient } from '@eventstore/db-client';
-import { headOfAll, positionFromString, comparePositions } from '@libs/eventstore';
-import { currentGeneration, ReadModelKeys } from '@libs/read-model';
+import {
+  comparePositions,
+  CURRENT_SCHEMA_VERSION,
+  headOfAll,
+  positionFromString,
+  toEventData,
+} from '@libs/eventstore';
+import { crossIndexes, currentGeneration, FINISHED_DEPLOYS_KEPT, ReadModelKeys } from '@libs/read-model';
 
 /**
  * The read side's guarantees (issue 3, DESIGN.md §4): read-your-writes under concurrency, byte-identical
@@ -72,8 +78,43 @@ describe('read-model consistency', () => {
   it('rebuilds read models byte-identical to the live ones', async () => {
     await system.admin.put('/v1/grids/ryw-0-0', { default_affinity: ['label==x'] });
     await system.admin.delete('/v1/grids/ryw-0-1');
+    // A service with more finished deploys than the read models keep, and two still waiting: what the projector
+    // trims (documents, indexes, the finished deploys' stream guards) must be trimmed alike by a replay.
+    const service = 'ryw-0-0/null/history';
+    const created = await system.admin.post('/v1/grids/ryw-0-0/services', { name: 'history', image: 'redis:7', stateful: false });
+    expect(created.status).toBe(201);
+    const deploys: string[] = [];
+    for (let n = 0; n < FINISHED_DEPLOYS_KEPT + 5; n++) {
+      const scaled = await system.admin.post(`/v1/services/${service}/scale`, { instances: (n % 3) + 1 });
+      expect(scaled.status).toBe(200);
+      deploys.push(scaled.body.id);
+    }
+    // Nothing runs deploys here: finish all but the last two as the reconciler would, in order.
+    const metadata = {
+      actor: { kind: 'system', component: 'test' },
+      occurredAt: new Date().toISOString(),
+      schemaVersion: CURRENT_SCHEMA_VERSION,
+    } as const;
+    for (const id of deploys.slice(0, -2))
+      await client.appendToStream(`deploy-${id}`, [
+        toEventData({ type: 'ServiceDeployStarted', data: {} }, metadata),
+        toEventData({ type: 'ServiceDeployFinished', data: { state: 'success', reason: null } }, metadata),
+      ]);
+
     const live = await currentGeneration(redis, system.redisPrefix);
     await waitForProjectorAt(live);
+    const liveKeys = new ReadModelKeys(system.redisPrefix, live);
+    const finished = deploys.slice(0, -2);
+    expect(await redis.zrange(liveKeys.index(crossIndexes.serviceFinishedDeploys(service)), 0, -1)).toEqual(
+      finished.slice(-FINISHED_DEPLOYS_KEPT),
+    );
+    expect(await redis.zrange(liveKeys.index(crossIndexes.serviceUnfinishedDeploys(service)), 0, -1)).toEqual(
+      deploys.slice(-2),
+    );
+    expect(await redis.exists(liveKeys.streamRevision(`deploy-${finished[0]}`))).toBe(0);
+    expect(await redis.exists(liveKeys.streamRevision(`deploy-${finished[finished.length - 1]}`))).toBe(1);
+    expect((await system.admin.get(`/v1/services/${service}/deploys/${finished[0]}`)).status).toBe(404);
+    expect((await system.admin.get(`/v1/services/${service}/deploys/${finished[3]}`)).body.state).toBe('success');
     const before = await snapshot(live);
 
     await rebuild();

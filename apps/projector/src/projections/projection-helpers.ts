@@ -27,4 +27,6 @@ export const ops = (keys: ReadModelKeys) => ({
   dropHash: (kind: string, id: string): ReadModelOp => ({ op: 'del', key: keys.hash(kind, id) }),
   link: (kind: string, value: string, id: string): ReadModelOp => ({ op: 'set', key: keys.lookup(kind, value), value: id }),
   unlink: (kind: string, value: string): ReadModelOp => ({ op: 'del', key: keys.lookup(kind, value) }),
+  /** Forgets the revision applied of a stream that will have no more events (the guard would report one as a gap). */
+  forgetStream: (stream: string): ReadModelOp => ({ op: 'del', key: keys.streamRevision(stream) }),
 });

@@ -24,6 +24,8 @@ class MemoryReadModels {
   readonly sets = new Map<string, Map<string, number>>();
   readonly hashes = new Map<string, Map<string, string>>();
   private readonly revisions = new Map<string, bigint>();
+  /** Stream-revision keys the projections deleted (the guard's own keys are not modelled here). */
+  readonly forgotten: string[] = [];
   private position = 0;
 
   readonly reader = {
@@ -82,6 +84,7 @@ class MemoryReadModels {
   private apply(ops: readonly ReadModelOp[]): void {
     for (const op of ops) {
       if (op.op === 'set') this.strings.set(op.key, op.value);
+      else if (op.op === 'del' && op.key.startsWith(this.keys.streamRevision(''))) this.forgotten.push(op.key);
       else if (op.op === 'del') {
         this.strings.delete(op.key);
         this.sets.delete(op.key);
@@ -297,7 +300,9 @@ describe('services and stacks projections', () => {
     for (const gone of ['d0', 'd1', 'd2']) {
       expect(rm.doc('deploy', gone)).toBeUndefined();
       expect(rm.hashes.has(rm.keys.hash(DEPLOY_INSTANCES, gone))).toBe(false);
+      expect(rm.forgotten).toContain(rm.keys.streamRevision(`deploy-${gone}`));
     }
+    expect(rm.forgotten).not.toContain(rm.keys.streamRevision('deploy-d3'));
     expect(rm.deploy('d3')).toMatchObject({ state: 'success', instance_deploys: [{ instance_number: 1 }] });
     expect(rm.deploy(queued[0])).toMatchObject({ state: 'created' });
   });

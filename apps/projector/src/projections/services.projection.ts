@@ -170,6 +170,8 @@ async function projectDeployProgress(
         o.dropHash(DEPLOY_INSTANCES, old),
         o.unindex(crossIndexes.serviceDeploys(service), old),
         o.unindex(crossIndexes.serviceFinishedDeploys(service), old),
+        // A finished deploy's stream gets no more events: its guard key would be all that is left of it.
+        o.forgetStream(`deploy-${old}`),
       ]),
     ];
   };
