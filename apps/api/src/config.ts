@@ -22,6 +22,13 @@ export class ApiConfig {
   @IsString() @MinLength(32, { message: 'VAULT_KEY must be at least 32 characters' })
   VAULT_KEY!: string;
 
+  /**
+   * The master key before a rotation: data keys it wrapped are still read until `npm run vault:rewrap` has
+   * wrapped them with VAULT_KEY (README, "Rotating the vault key").
+   */
+  @IsOptional() @IsString() @MinLength(32, { message: 'VAULT_PREVIOUS_KEY must be at least 32 characters' })
+  VAULT_PREVIOUS_KEY?: string;
+
   /** Where wrapped per-grid data keys are kept; deleting one shreds that grid's secrets. */
   @IsString()
   VAULT_KEYSTORE_PATH = './data/vault/keys.db';

@@ -8,3 +8,4 @@ export * from './users';
 export * from './telemetry-agent';
 export * from './until';
 export * from './read-models';
+export * from './repository-root';

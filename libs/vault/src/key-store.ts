@@ -9,6 +9,9 @@ import { dirname } from 'node:path';
 export interface KeyStore {
   put(keyId: string, wrapped: Buffer): void;
   get(keyId: string): Buffer | undefined;
+  /** Stores a key wrapped anew (master key rotation); a key destroyed meanwhile stays destroyed. */
+  replace(keyId: string, wrapped: Buffer): void;
+  keyIds(): string[];
   destroy(keyId: string): void;
   close(): void;
 }
@@ -32,8 +35,17 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   get(keyId: string): Buffer | undefined {
-    const row = this.db.prepare('SELECT wrapped FROM data_keys WHERE key_id = ?').get(keyId) as { wrapped: Buffer } | undefined;
+    const row = this.db.prepare('SELECT wrapped FROM data_keys WHERE key_id = ?').get(keyId) as
+      { wrapped: Buffer } | undefined;
     return row?.wrapped;
+  }
+
+  replace(keyId: string, wrapped: Buffer): void {
+    this.db.prepare('UPDATE data_keys SET wrapped = ? WHERE key_id = ?').run(wrapped, keyId);
+  }
+
+  keyIds(): string[] {
+    return this.db.prepare('SELECT key_id FROM data_keys ORDER BY key_id').pluck().all() as string[];
   }
 
   destroy(keyId: string): void {

@@ -1,5 +1,5 @@
 import { SqliteKeyStore } from './key-store';
-import { DataKeyDestroyed, Vault } from './vault';
+import { DataKeyDestroyed, MasterKeyMismatch, Vault } from './vault';
 
 describe('vault', () => {
   const key = 'k'.repeat(40);
@@ -45,7 +45,60 @@ describe('vault', () => {
   it('needs the right master key to unwrap data keys', () => {
     const keyId = vault.createDataKey('grid:g');
     const sealed = vault.seal(keyId, 'v', 'p');
-    expect(() => new Vault('x'.repeat(40), store).open(sealed, 'p')).toThrow();
+    expect(() => new Vault('x'.repeat(40), store).open(sealed, 'p')).toThrow(MasterKeyMismatch);
+  });
+
+  describe('rotating the master key', () => {
+    const next = 'n'.repeat(40);
+
+    it('reads what either key wrapped during the rotation, wraps new keys with the new one, then moves the old ones', () => {
+      // Given two grids' keys and a value under each, wrapped by the old master key.
+      const a = vault.createDataKey('grid:a');
+      const b = vault.createDataKey('grid:b');
+      const sealedA = vault.seal(a, 'alpha', 'secret:a/X');
+      const sealedB = vault.seal(b, 'beta', 'secret:b/Y');
+      const wrappedBefore = store.get(a)!;
+
+      // When the api runs with the new key and the old one as previous:
+      const rotating = new Vault(next, store, key);
+      expect(rotating.open(sealedA, 'secret:a/X')).toBe('alpha');
+      const c = rotating.createDataKey('grid:c');
+      const sealedC = rotating.seal(c, 'gamma', 'secret:c/Z');
+      // then a grid created meanwhile is already under the new key alone.
+      expect(new Vault(next, store).open(sealedC, 'secret:c/Z')).toBe('gamma');
+      expect(() => new Vault(key, store).open(sealedC, 'secret:c/Z')).toThrow(MasterKeyMismatch);
+
+      // When the keys are rewrapped, then the values sealed before open with the new key alone, the old key opens
+      // nothing, the data keys themselves did not change (no event needs rewriting), and a second run has nothing to do.
+      expect(rotating.rewrapDataKeys()).toEqual({ rewrapped: 2, current: 1, unreadable: [] });
+      expect(store.get(a)).not.toEqual(wrappedBefore);
+      const after = new Vault(next, store);
+      expect(after.open(sealedA, 'secret:a/X')).toBe('alpha');
+      expect(after.open(sealedB, 'secret:b/Y')).toBe('beta');
+      expect(() => new Vault(key, store).open(sealedB, 'secret:b/Y')).toThrow(MasterKeyMismatch);
+      expect(rotating.rewrapDataKeys()).toEqual({ rewrapped: 0, current: 3, unreadable: [] });
+    });
+
+    it('reports a data key neither key unwraps and leaves it as it was; a destroyed one stays destroyed', () => {
+      const stranger = new Vault('s'.repeat(40), store).createDataKey('grid:s');
+      const wrapped = store.get(stranger)!;
+      const gone = vault.createDataKey('grid:gone');
+      vault.destroyDataKey(gone);
+      vault.createDataKey('grid:a');
+
+      expect(new Vault(next, store, key).rewrapDataKeys()).toEqual({
+        rewrapped: 1,
+        current: 0,
+        unreadable: [stranger],
+      });
+      expect(store.get(stranger)).toEqual(wrapped);
+      expect(store.get(gone)).toBeUndefined();
+      expect(store.keyIds()).not.toContain(gone);
+    });
+
+    it('rejects a short previous key', () => {
+      expect(() => new Vault(next, store, 'short')).toThrow(/VAULT_PREVIOUS_KEY must be at least 32/);
+    });
   });
 
   it('rejects a short VAULT_KEY', () => {

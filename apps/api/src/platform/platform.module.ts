@@ -30,7 +30,11 @@ export class PlatformModule {
       providers: [
         { provide: ApiConfig, useValue: config },
         { provide: REDIS, useFactory: () => connectRedis(config.REDIS_URL) },
-        { provide: Vault, useFactory: () => new Vault(config.VAULT_KEY, new SqliteKeyStore(config.VAULT_KEYSTORE_PATH)) },
+        {
+          provide: Vault,
+          useFactory: () =>
+            new Vault(config.VAULT_KEY, new SqliteKeyStore(config.VAULT_KEYSTORE_PATH), config.VAULT_PREVIOUS_KEY),
+        },
         Connections,
         ReadModels,
         CommandExecutor,
