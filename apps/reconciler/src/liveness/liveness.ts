@@ -132,8 +132,10 @@ export class Liveness {
     const now = await redisNow(this.redis);
     const sweep = this.lastSweepMs === undefined || now - this.lastSweepMs >= this.options.staleSweepMs;
     const grids = await reader.ids(gridIndexes.all);
+    const known = new Set<string>();
     for (const grid of grids) {
       const names = await reader.ids(gridIndexes.nodes(grid));
+      for (const name of names) known.add(`${grid}/${name}`);
       const docs = await reader.docs<NodeDoc>(
         'node',
         names.map((name) => `${grid}/${name}`),
@@ -163,7 +165,23 @@ export class Liveness {
       }
       if (sweep) await this.removeStaleNodes(reader, grid, agents, seen, now);
     }
-    if (sweep) this.lastSweepMs = now;
+    if (sweep) {
+      await this.forgetHeartbeatsOfGoneNodes(known, now);
+      this.lastSweepMs = now;
+    }
+  }
+
+  /**
+   * A removed node's last heartbeat would stay in the hash forever, one field per node that ever was: with
+   * ephemeral machines coming and going that grows without end. A field is dropped once its node is gone and it
+   * has not beaten for the offline limit, so a node created since the read above, whose agent beats, keeps it.
+   */
+  private async forgetHeartbeatsOfGoneNodes(known: ReadonlySet<string>, now: number): Promise<void> {
+    const beats = await this.redis.hgetall(this.agentData.heartbeats);
+    const gone = Object.entries(beats)
+      .filter(([id, ms]) => !known.has(id) && !(now - Number(ms) <= this.options.offlineAfterMs))
+      .map(([id]) => id);
+    if (gone.length > 0) await this.redis.hdel(this.agentData.heartbeats, ...gone);
   }
 
   /**

@@ -60,5 +60,23 @@ describe('stale ephemeral nodes (real event store, Redis)', () => {
     ]);
     for (const id of [initial, stateful, kept, alive])
       expect((await h.events(streamName('node', id))).map((e) => e.type)).not.toContain('NodeRemoved');
+
+    // The removed node's heartbeat goes too, as does any of a node no longer there that stopped beating; a beating
+    // agent whose node the read models do not show yet keeps its own.
+    const heartbeats = h.agentData.heartbeats;
+    await h.redis.hset(heartbeats, 'g/long-gone', '1000');
+    clearInterval(beating);
+    beating = setInterval(
+      () => void Promise.all([h.heartbeat(alive), h.heartbeat('g/just-registered')]),
+      200,
+    );
+    await until('the heartbeats of gone nodes are forgotten', async () => {
+      const fields = await h.redis.hkeys(heartbeats);
+      return !fields.includes(gone) && !fields.includes('g/long-gone');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await h.redis.hkeys(heartbeats)).sort()).toEqual(
+      [alive, 'g/just-registered', initial, kept, stateful].sort(),
+    );
   });
 });
