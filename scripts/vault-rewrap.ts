@@ -5,6 +5,7 @@
  * data keys, which stay the same. Safe to run while the api runs with the same two keys, and again after an
  * interruption. Prints counts only, never key material; exits 1 when a data key opens with neither key.
  */
+import { existsSync } from 'node:fs';
 import { IsOptional, IsString, MinLength } from 'class-validator';
 import { InvalidEnvironmentError, validateEnv } from '@libs/config';
 import { SqliteKeyStore, Vault } from '@libs/vault';
@@ -30,6 +31,11 @@ function main(): number {
   } catch (error) {
     if (!(error instanceof InvalidEnvironmentError)) throw error;
     process.stderr.write(`vault:rewrap: ${error.message}\n`);
+    return 2;
+  }
+  // Opening a path with no key store would create an empty one and report nothing to do.
+  if (!existsSync(env.VAULT_KEYSTORE_PATH)) {
+    process.stderr.write(`vault:rewrap: no key store at ${env.VAULT_KEYSTORE_PATH} (VAULT_KEYSTORE_PATH)\n`);
     return 2;
   }
   const store = new SqliteKeyStore(env.VAULT_KEYSTORE_PATH);

@@ -82,5 +82,10 @@ describe('vault master key rotation', () => {
     const short = await rewrap({ VAULT_KEY: 'too-short', ...keystore });
     expect(short).toEqual({ code: 2, out: expect.stringContaining('must be at least 32 characters') });
     expect(short.out).not.toContain('too-short');
+    const nowhere = await rewrap({
+      VAULT_KEY: newKey,
+      VAULT_KEYSTORE_PATH: `${keystore.VAULT_KEYSTORE_PATH}.missing`,
+    });
+    expect(nowhere).toEqual({ code: 2, out: expect.stringContaining('no key store at') });
   }, 120_000);
 });
