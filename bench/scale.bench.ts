@@ -13,7 +13,7 @@
  * `SCALE_RECONCILER_ARGS` passes flags to the reconciler's node. `APP_CPU_PROF_DIR=/tmp/prof` profiles every process
  * (`node dist/bench/profile-summary.js /tmp/prof` sums the profiles up).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { EventStoreDBClient } from '@eventstore/db-client';
@@ -29,9 +29,9 @@ import {
   testRedis,
   until,
 } from '@libs/testing';
+import { children, cpuSeconds, memory, redisServerPid } from './processes';
 import {
   cpuPerInstanceMs,
-  cpuSeconds,
   eventFloor,
   FloorPart,
   queueFloor,
@@ -59,42 +59,6 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-/**
- * The Redis server's pid when it runs on this machine (`INFO server`), so its CPU can be counted too: the apply
- * scripts, BullMQ's scripts and every read run there, on the same two cores. `undefined` when it is elsewhere.
- */
-async function redisServerPid(redis: Redis): Promise<number | undefined> {
-  const pid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
-  return Number.isInteger(pid) && existsSync(`/proc/${pid}/stat`) ? pid : undefined;
-}
-
-/** Current and peak resident memory of a process in bytes, from `/proc/<pid>/status`. */
-function memory(pid: number): { rss: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = (field: string) =>
-    Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0) * 1024;
-  return { rss: kib('VmRSS'), peak: kib('VmHWM') };
-}
-
-/** This process's children (event store, api, projector, reconciler, agent) by app name, from `/proc`. */
-function children(): Map<string, number> {
-  const found = new Map<string, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid !== process.pid) continue;
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      const app = /apps\/(\w+)\/src/.exec(cmdline)?.[1] ?? 'other';
-      found.set(app, Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return found;
-}
 
 /** Instances per service: `INSTANCES` spread over `SERVICES`, the first ones taking the remainder. */
 function instancesOf(s: number): number {

@@ -16,26 +16,11 @@
  * the agent's own work: folds, plans, the runtime, the pull, heartbeats, telemetry.
  */
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { EventStoreDBClient, jsonEvent, NO_STREAM, ResolvedEvent } from '@eventstore/db-client';
 import { Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { AgentJob, AgentReportJob, bullPrefix, QUEUES, RETENTION, RETRYING } from '@libs/queues';
-
-const TICKS_PER_SECOND = 100; // Linux USER_HZ
-
-/** CPU seconds (user + system) a process has used so far, from `/proc/<pid>/stat`. */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // After the command: state is field 3, utime 14 and stime 15 (proc(5)), so indexes 11 and 12 here.
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-}
-
-const ownCpuSeconds = () => {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1e6;
-};
+import { cpuSeconds, ownCpuSeconds } from './processes';
 
 export interface FloorPart {
   instances: number;
