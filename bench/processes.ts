@@ -1,7 +1,7 @@
 /**
  * What the benchmarks read about the processes they start, from `/proc` (Linux): CPU time, memory, which child
- * runs which app, and the local Redis server's pid. CPU time, unlike wall time, does not move with the host's speed
- * swings, so per-operation CPU is the figure that compares across runs.
+ * runs which app, and the local Redis server's pid. CPU time per operation shows where the time goes; it moves less
+ * than wall time with the host's speed, but it does move (a busy neighbour slows every instruction).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type Redis from 'ioredis';
