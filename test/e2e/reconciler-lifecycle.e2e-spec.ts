@@ -82,14 +82,29 @@ async function allAnswering(service: string, count: number): Promise<ServiceInst
 }
 
 async function deployDone(service: string, deployId: string) {
-  return until(
-    `deploy ${deployId} of ${service} finished`,
-    async () => {
-      const deploy = await system.admin.get(`/v1/services/${GRID}/null/${service}/deploys/${deployId}`);
-      return ['success', 'error'].includes(deploy.body.state) ? deploy.body : undefined;
-    },
-    60_000,
-  );
+  let last: unknown;
+  try {
+    return await until(
+      `deploy ${deployId} of ${service} finished`,
+      async () => {
+        const deploy = await system.admin.get(`/v1/services/${GRID}/null/${service}/deploys/${deployId}`);
+        last = deploy.body;
+        return ['success', 'error'].includes(deploy.body.state) ? deploy.body : undefined;
+      },
+      60_000,
+    );
+  } catch (error) {
+    // A deploy that never finishes is rare and gone once the run is over: say what it looked like.
+    const instances = (await system.admin.get(`/v1/services/${GRID}/null/${service}/instances`)).body;
+    const logs = [system.apps.get('reconciler'), ...agents.values()]
+      .flatMap((app) => app?.logs ?? [])
+      .filter((line) => line.includes(service))
+      .slice(-40);
+    throw new Error(
+      `${(error as Error).message}\ndeploy: ${JSON.stringify(last)}\ninstances: ${JSON.stringify(instances)}\n` +
+        `reconciler and agent log lines naming ${service}:\n${logs.join('\n')}`,
+    );
+  }
 }
 
 async function eventLog(service: string): Promise<{ type: string; message: string }[]> {
