@@ -33,9 +33,10 @@ interface Figures {
   cpu: Map<string, number>;
 }
 
-/** The processes whose CPU a row counts, by name (`bench` is this process, the load generator). */
-let counted: [name: string, pid: number | undefined][] = [['bench', undefined]];
-const cpuNow = () => counted.map(([, pid]) => (pid === undefined ? ownCpuSeconds() : cpuSeconds(pid)));
+/** The processes whose CPU a row counts, by name; no pid is this process (`bench`, the load generator). */
+type Counted = readonly (readonly [name: string, pid: number | undefined])[];
+const cpuOf = (processes: Counted) =>
+  processes.map(([, pid]) => (pid === undefined ? ownCpuSeconds() : cpuSeconds(pid)));
 
 const percentile = (values: number[], p: number) => {
   if (values.length === 0) return NaN;
@@ -52,11 +53,11 @@ function cpuPerOp(f: Figures): string {
 }
 
 /** Runs `work` from `concurrency` loops for `SECONDS`; each call returns its projection lag or undefined. */
-async function measure(concurrency: number, work: (worker: number, n: number) => Promise<number | undefined | 'error'>): Promise<Figures> {
+async function measure(processes: Counted, concurrency: number, work: (worker: number, n: number) => Promise<number | undefined | 'error'>): Promise<Figures> {
   const latencies: number[] = [];
   const lags: number[] = [];
   let errors = 0;
-  const cpuBefore = cpuNow();
+  const cpuBefore = cpuOf(processes);
   const started = performance.now();
   const deadline = started + SECONDS * 1000;
   await Promise.all(
@@ -71,8 +72,8 @@ async function measure(concurrency: number, work: (worker: number, n: number) =>
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  const cpuAfter = cpuNow();
-  const cpu = new Map(counted.map(([name], k) => [name, cpuAfter[k] - cpuBefore[k]]));
+  const cpuAfter = cpuOf(processes);
+  const cpu = new Map(processes.map(([name], k) => [name, cpuAfter[k] - cpuBefore[k]]));
   return { ops: latencies.length, seconds, latencies, lags, errors, cpu };
 }
 
@@ -130,7 +131,8 @@ async function main(): Promise<void> {
   const projected = await Projected.follow(system);
   const redis = testRedis();
   const redisPid = await redisServerPid(redis);
-  counted = [['bench', undefined], ...children(), ...(redisPid ? [['redis-server', redisPid] as [string, number]] : [])];
+  redis.disconnect();
+  const processes: Counted = [['bench', undefined], ...children(), ...(redisPid ? [['redis-server', redisPid] as const] : [])];
   try {
     await api.post('/v1/grids', { name: 'bench' });
     const rows: string[] = [];
@@ -148,13 +150,13 @@ async function main(): Promise<void> {
 
     for (const concurrency of CONCURRENCY) {
       // Ceiling: one-event appends straight to the event store, each writer on its own stream.
-      const ceiling = await measure(concurrency, async (worker, n) => {
+      const ceiling = await measure(processes, concurrency, async (worker, n) => {
         await client.appendToStream(`ceiling-${concurrency}-${worker}`, jsonEvent({ type: 'Measured', data: { worker, n, padding: 'x'.repeat(300) } }));
         return undefined;
       });
       const ceilingRate = row('event store append (ceiling)', concurrency, ceiling);
 
-      const create = await measure(concurrency, async (worker, n) => {
+      const create = await measure(processes, concurrency, async (worker, n) => {
         const answer = await load.post('/v1/grids/bench/services', { name: `c${concurrency}-w${worker}-n${n}`, image: 'redis:7', stateful: false, env: ['A=1'] });
         return answer.status === 201 ? projectionLag(answer.serverTiming) : 'error';
       });
@@ -162,7 +164,7 @@ async function main(): Promise<void> {
 
       // Each writer scales its own service, so the measurement is of the path, not of one stream's queue.
       for (let worker = 0; worker < concurrency; worker++) await api.post('/v1/grids/bench/services', { name: `s${concurrency}-w${worker}`, image: 'redis:7', stateful: false });
-      const scale = await measure(concurrency, async (worker, n) => {
+      const scale = await measure(processes, concurrency, async (worker, n) => {
         const answer = await load.post(`/v1/services/bench/null/s${concurrency}-w${worker}/scale`, { instances: (n % 5) + 1 });
         return answer.status === 200 ? projectionLag(answer.serverTiming) : 'error';
       });
@@ -180,7 +182,7 @@ async function main(): Promise<void> {
       for await (const resolved of client.readStream(streams[0], { direction: BACKWARDS, fromRevision: END, maxCount: 2 }))
         recorded.set(resolved.event!.type, { data: resolved.event!.data as never, metadata: resolved.event!.metadata });
       const [scaled, requested] = [recorded.get('ServiceScaled')!, recorded.get('ServiceDeployRequested')!];
-      const floor = await measure(concurrency, async (worker, n) => {
+      const floor = await measure(processes, concurrency, async (worker, n) => {
         const events = [
           jsonEvent({ type: 'ServiceScaled', data: { instances: (n % 5) + 1 }, metadata: scaled.metadata as never }),
           jsonEvent({
@@ -204,7 +206,6 @@ async function main(): Promise<void> {
     );
   } finally {
     load.close();
-    redis.disconnect();
     projected.close();
     await client.dispose();
     await system.stop();

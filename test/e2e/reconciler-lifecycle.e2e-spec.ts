@@ -95,7 +95,10 @@ async function deployDone(service: string, deployId: string) {
     );
   } catch (error) {
     // A deploy that never finishes is rare and gone once the run is over: say what it looked like.
-    const instances = (await system.admin.get(`/v1/services/${GRID}/null/${service}/instances`)).body;
+    const instances = await system.admin
+      .get(`/v1/services/${GRID}/null/${service}/instances`)
+      .then((answer) => answer.body)
+      .catch((readError: Error) => `unreadable: ${readError.message}`);
     const logs = [system.apps.get('reconciler'), ...agents.values()]
       .flatMap((app) => app?.logs ?? [])
       .filter((line) => line.includes(service))
