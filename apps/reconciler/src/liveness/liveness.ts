@@ -135,7 +135,7 @@ export class Liveness {
     const known = new Set<string>();
     for (const grid of grids) {
       const names = await reader.ids(gridIndexes.nodes(grid));
-      for (const name of names) known.add(`${grid}/${name}`);
+      if (sweep) for (const name of names) known.add(`${grid}/${name}`);
       const docs = await reader.docs<NodeDoc>(
         'node',
         names.map((name) => `${grid}/${name}`),
